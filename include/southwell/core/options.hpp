@@ -1,0 +1,113 @@
+#pragma once
+// Options of the block coordinate descent solver: rule names and stopping criteria.
+// These are run-time choices (evaluated once per block update at most), parsed from the
+// public rule vocabulary shared by the C++ API, the command line and Python.
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "southwell/core/types.hpp"
+
+namespace southwell {
+
+/// How the coordinates are grouped into blocks.
+enum class PartitionRule {
+  Order,     ///< "order": contiguous blocks in natural order
+  Sorted,    ///< "sorted": blocks of coordinates with similar Lipschitz constants L_i
+  Average,   ///< "avg": alternate smallest/largest L_i, so blocks have similar average L
+  Random,    ///< "random": contiguous blocks of a seeded random permutation
+  User,      ///< "user": blocks given in SolverOptions::user_blocks
+  Variable,  ///< "variable": any tau coordinates, chosen afresh every iteration
+};
+
+/// Which block is updated next.
+enum class SelectionRule {
+  Cyclic,     ///< "cyclic"
+  Random,     ///< "random": uniform
+  Lipschitz,  ///< "lipschitz": sampled proportionally to L_b (variable blocks: L_i)
+  GS,         ///< "gs": Gauss-Southwell, largest ||g_b||^2
+  GSL,        ///< "gsl": largest ||g_b||^2 / L_b (variable: GSD with d_i = sum_j |H_ij|)
+  GSD,        ///< "gsd": largest sum_i g_i^2 / d_i with a diagonal bound d_i
+  GSQ,        ///< "gsq": largest g_b' H_b^{-1} g_b (variable: iterative hard thresholding)
+};
+
+/// How the chosen block moves.
+enum class UpdateRule {
+  Gradient,  ///< "gradient": x_b -= g_b / L_b, L_b = lambda_max(H_b)
+  Adaptive,  ///< "adaptive": gradient step with L estimated by doubling
+  Matrix,    ///< "matrix": x_b -= H_b^{-1} g_b with the block upper bound H_b
+  Newton,    ///< "newton": exact block Hessian, Armijo backtracking line search
+  Exact,     ///< "exact": exact block minimisation (quadratic objectives only)
+};
+
+/// Norm used by the fixed-block greedy scores.
+enum class GreedyNorm {
+  Squared,  ///< "squared": the paper's definitions, e.g. GS = ||g_b||_2^2
+  L1,       ///< "l1": the authors' code, e.g. GS = ||g_b||_1, GSL = ||g_b||_1 / sqrt(L_b)
+};
+
+std::string_view to_string(PartitionRule rule);
+std::string_view to_string(SelectionRule rule);
+std::string_view to_string(UpdateRule rule);
+std::string_view to_string(GreedyNorm norm);
+
+/// Parse a public rule name; throws InvalidArgument listing the valid names.
+PartitionRule parse_partition_rule(std::string_view name);
+SelectionRule parse_selection_rule(std::string_view name);
+UpdateRule parse_update_rule(std::string_view name);
+GreedyNorm parse_greedy_norm(std::string_view name);
+
+/// All names of one vocabulary, for help texts and error messages.
+std::vector<std::string_view> partition_rule_names();
+std::vector<std::string_view> selection_rule_names();
+std::vector<std::string_view> update_rule_names();
+
+/// What a callback sees; `x` stays valid only during the call.
+struct IterationInfo {
+  Index iteration = 0;
+  double objective = 0;
+  double seconds = 0;
+  const void* x = nullptr;  ///< points at the solver's Vec<Scalar> iterate
+};
+
+/// Return true to stop the solve (status StoppedByCallback).
+using IterationCallback = std::function<bool(const IterationInfo&)>;
+
+struct SolverOptions {
+  PartitionRule partition = PartitionRule::Variable;
+  SelectionRule selection = SelectionRule::GSD;
+  UpdateRule update = UpdateRule::Matrix;
+  GreedyNorm greedy_norm = GreedyNorm::Squared;
+  /// Block size tau; the last block of a fixed partition may be smaller when tau does not divide n.
+  Index block_size = 10;
+  /// Blocks for PartitionRule::User: a disjoint cover of 0..n-1.
+  std::vector<std::vector<Index>> user_blocks;
+
+  /// One iteration is one block update.
+  Index max_iterations = 100000;
+  /// Converged when ||grad f(x)||_inf <= tol * ||grad f(x0)||_inf, or, when optimal_value is
+  /// set, when f(x) - optimal_value <= tol (absolute, as in the paper's experiments).
+  double tol = 1e-6;
+  std::optional<double> optimal_value;
+  /// Iterations between gradient-norm checks (and progress lines); 0 = one epoch, ceil(n / tau).
+  Index check_every = 0;
+  double time_limit_seconds = std::numeric_limits<double>::infinity();
+  std::uint64_t seed = 0;
+
+  bool record_history = false;
+  IterationCallback callback;
+  Index callback_every = 1;
+  /// Progress lines at each check go to log_sink (default: standard error) when verbose.
+  bool verbose = false;
+  std::function<void(const std::string&)> log_sink;
+
+  /// Throws InvalidArgument naming the offending field. Problem-dependent checks (block size
+  /// against n, update against the problem) happen when the solve starts.
+  void validate() const;
+};
+
+}  // namespace southwell

@@ -1,0 +1,38 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "southwell/core/types.hpp"
+
+namespace southwell {
+
+enum class Status {
+  Converged,          ///< "converged": the stopping tolerance was met
+  MaxIterations,      ///< "max-iterations"
+  TimeLimit,          ///< "time-limit"
+  StoppedByCallback,  ///< "stopped-by-callback"
+  NumericalFailure,   ///< "numerical-failure": x holds the last finite iterate
+};
+
+std::string_view to_string(Status status);
+
+/// The outcome of a solve. The solution itself is the caller's x, updated in place.
+struct Summary {
+  Status status = Status::MaxIterations;
+  std::string message;
+  Index iterations = 0;
+  double initial_objective = 0;
+  double final_objective = 0;
+  double initial_gradient_norm = 0;  ///< ||grad f(x0)||_inf
+  double final_gradient_norm = 0;    ///< at the last check
+  double setup_seconds = 0;
+  double solve_seconds = 0;
+  /// When SolverOptions::record_history: entry k is iteration k (0 = start).
+  std::vector<double> objective_history;
+  std::vector<double> seconds_history;
+
+  std::string brief_report() const;
+};
+
+}  // namespace southwell

@@ -1,0 +1,45 @@
+#pragma once
+// Binary logistic per row: l_i(z) = log(1 + exp(-y_i z)), y_i in {-1, +1}.
+#include <cmath>
+#include <string>
+
+#include "southwell/core/errors.hpp"
+#include "southwell/core/types.hpp"
+
+namespace southwell {
+
+template <class Scalar>
+class LogisticLoss {
+ public:
+  explicit LogisticLoss(Vec<Scalar> labels) : y_(std::move(labels)) {
+    for (Index i = 0; i < y_.size(); ++i)
+      if (y_[i] != Scalar(1) && y_[i] != Scalar(-1))
+        throw InvalidArgument("logistic label " + std::to_string(i) + " must be -1 or +1");
+  }
+  Index rows() const { return y_.size(); }
+  Index outputs() const { return 1; }
+
+  Scalar value(Index i, const Scalar* z) const {
+    const Scalar t = -y_[i] * z[0];  // log(1 + e^t), stable for large |t|
+    return t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t));
+  }
+  void derivative(Index i, const Scalar* z, Scalar* u) const {
+    u[0] = -y_[i] * sigmoid(-y_[i] * z[0]);
+  }
+  void hessian(Index i, const Scalar* z, Scalar* w) const {
+    const Scalar s = sigmoid(y_[i] * z[0]);
+    w[0] = s * (1 - s);
+  }
+  /// sigma(1 - sigma) <= 1/4.
+  Scalar bound(Index, Index, Index) const { return Scalar(0.25); }
+
+ private:
+  static Scalar sigmoid(Scalar t) {
+    if (t >= 0) return 1 / (1 + std::exp(-t));
+    const Scalar e = std::exp(t);
+    return e / (1 + e);
+  }
+  Vec<Scalar> y_;
+};
+
+}  // namespace southwell

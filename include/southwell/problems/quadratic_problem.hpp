@@ -1,0 +1,191 @@
+#pragma once
+// Sparse quadratic f(x) = x'Qx/2 - c'x + (l2/2)||x||^2 with Q symmetric positive definite.
+// The gradient g = Qx - c + l2 x is the state: a step on block b updates it through the columns
+// of b in O(sum of their degrees), so greedy rules are cheap whenever Q is sparse.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <Eigen/SparseCore>
+
+#include "southwell/core/errors.hpp"
+#include "southwell/core/types.hpp"
+
+namespace southwell {
+
+template <class Scalar_, class StorageIndex_ = int>
+class QuadraticProblem {
+ public:
+  using Scalar = Scalar_;
+  using StorageIndex = StorageIndex_;
+  using Matrix = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex>;
+  static constexpr bool kIsQuadratic = true;
+
+  /// Non-owning view of Q (both triangles stored). Throws InvalidArgument unless Q is square,
+  /// compressed, finite, symmetric, with a positive diagonal, and c matches.
+  QuadraticProblem(const Matrix& Q, Vec<Scalar> c, Scalar l2 = 0) : Q_(&Q), c_(std::move(c)), l2_(l2) {
+    n_ = Q.rows();
+    if (Q.rows() != Q.cols())
+      throw InvalidArgument("Q must be square, got " + std::to_string(Q.rows()) + " x " +
+                            std::to_string(Q.cols()));
+    if (n_ == 0) throw InvalidArgument("Q is empty");
+    if (!Q.isCompressed()) throw InvalidArgument("Q must be compressed (call makeCompressed())");
+    if (c_.size() != n_)
+      throw InvalidArgument("c has size " + std::to_string(c_.size()) + ", expected " + std::to_string(n_));
+    if (!c_.allFinite()) throw InvalidArgument("c has a non-finite entry");
+    if (!(l2 >= 0) || !std::isfinite(l2)) throw InvalidArgument("l2 must be finite and >= 0");
+    const Matrix Qt = Q.transpose();
+    for (Index j = 0; j < n_; ++j) {
+      Scalar diag = 0;
+      for (typename Matrix::InnerIterator it(Q, j); it; ++it) {
+        if (!std::isfinite(it.value()))
+          throw InvalidArgument("Q(" + std::to_string(it.row()) + ", " + std::to_string(j) + ") is not finite");
+        if (it.row() == j) diag = it.value();
+      }
+      if (!(diag > 0))
+        throw InvalidArgument("Q(" + std::to_string(j) + ", " + std::to_string(j) +
+                              ") must be positive (Q must be positive definite)");
+    }
+    const Matrix asymmetry = Qt - Q;
+    if (asymmetry.norm() > 100 * std::numeric_limits<Scalar>::epsilon() * Q.norm())
+      throw InvalidArgument("Q must be symmetric");
+    lipschitz_.resize(n_);
+    position_.assign(n_, -1);
+    for (Index j = 0; j < n_; ++j) lipschitz_[j] = Q.coeff(j, j) + l2_;
+    reset(Vec<Scalar>::Zero(n_));
+  }
+
+  Index dim() const { return n_; }
+  const Matrix& matrix() const { return *Q_; }
+  const Vec<Scalar>& x() const { return x_; }
+  const Vec<Scalar>& lipschitz() const { return lipschitz_; }
+
+  void reset(const Vec<Scalar>& x0) {
+    if (x0.size() != n_)
+      throw InvalidArgument("x0 has size " + std::to_string(x0.size()) + ", expected " + std::to_string(n_));
+    x_ = x0;
+    refresh_gradient();
+    exact_value();
+  }
+
+  double value() const { return value_; }
+  /// f = (x'g - c'x)/2 with the maintained gradient; O(n). Also resets value().
+  double exact_value() {
+    value_ = 0.5 * (double(x_.dot(g_)) - double(c_.dot(x_)));
+    return value_;
+  }
+
+  // The gradient is always maintained: it is the state.
+  void set_gradient_tracking(bool) {}
+  bool tracks_gradient() const { return true; }
+  const Vec<Scalar>& gradient() const { return g_; }
+  void compute_full_gradient(Vec<Scalar>& out) const { out = g_; }
+  void block_gradient(const Block& block, Vec<Scalar>& out) const {
+    out.resize(block.size());
+    for (Index t = 0; t < block.size(); ++t) out[t] = g_[block.coords[t]];
+  }
+
+  void apply_step(const Block& block, const Vec<Scalar>& d) {
+    changed_.clear();
+    gradient_refreshed_ = false;
+    double half_old = 0;  // f(x+d) - f(x) = (g_old + g_new)_b' d / 2 exactly for a quadratic
+    for (Index t = 0; t < block.size(); ++t) half_old += double(g_[block.coords[t]]) * d[t];
+    for (Index t = 0; t < block.size(); ++t) {
+      const Index j = block.coords[t];
+      if (d[t] == 0) continue;
+      x_[j] += d[t];
+      g_[j] += l2_ * d[t];
+      changed_.push_back(j);
+      for (typename Matrix::InnerIterator it(*Q_, j); it; ++it) {
+        g_[it.row()] += it.value() * d[t];
+        changed_.push_back(it.row());
+      }
+    }
+    double half_new = 0;
+    for (Index t = 0; t < block.size(); ++t) half_new += double(g_[block.coords[t]]) * d[t];
+    value_ += 0.5 * (half_old + half_new);
+    updates_since_refresh_ += block.size();
+    if (updates_since_refresh_ >= n_) {
+      refresh_gradient();
+      exact_value();
+    }
+  }
+  bool gradient_refreshed() const { return gradient_refreshed_; }
+  template <class F>
+  void for_each_changed_coordinate(F&& f) const {
+    for (Index j : changed_) f(j);
+  }
+
+  double trial_value(const Block& block, const Vec<Scalar>& d) {
+    Mat<Scalar> H;
+    block_hessian_bound(block, H);
+    Vec<Scalar> g;
+    block_gradient(block, g);
+    return value_ + double(g.dot(d)) + 0.5 * double(d.dot(H * d));
+  }
+
+  void restore_block(const Block& block, const Vec<Scalar>& old) {
+    Vec<Scalar> x = x_;
+    for (Index t = 0; t < block.size(); ++t) x[block.coords[t]] = old[t];
+    reset(x);
+  }
+
+  /// Q_bb + l2 I (the exact block Hessian).
+  void block_hessian_bound(const Block& block, Mat<Scalar>& H) {
+    const Index tau = block.size();
+    for (Index t = 0; t < tau; ++t) position_[block.coords[t]] = t;
+    H = Mat<Scalar>::Zero(tau, tau);
+    for (Index t = 0; t < tau; ++t)
+      for (typename Matrix::InnerIterator it(*Q_, block.coords[t]); it; ++it)
+        if (position_[it.row()] >= 0) H(position_[it.row()], t) = it.value();
+    for (Index t = 0; t < tau; ++t) position_[block.coords[t]] = -1;
+    H.diagonal().array() += l2_;
+  }
+  void block_hessian(const Block& block, Mat<Scalar>& H) { block_hessian_bound(block, H); }
+
+  void hessian_bound_times(const Vec<Scalar>& v, Vec<Scalar>& out) const {
+    out = (*Q_) * v + l2_ * v;
+  }
+  void add_hessian_bound_times_block(const Block& block, const Vec<Scalar>& d, Vec<Scalar>& out,
+                                     std::vector<Index>& touched) const {
+    for (Index t = 0; t < block.size(); ++t) {
+      const Index j = block.coords[t];
+      out[j] += l2_ * d[t];
+      touched.push_back(j);
+      for (typename Matrix::InnerIterator it(*Q_, j); it; ++it) {
+        out[it.row()] += it.value() * d[t];
+        touched.push_back(it.row());
+      }
+    }
+  }
+  Vec<Scalar> diagonal_dominance_bound() const {
+    Vec<Scalar> D(n_);
+    for (Index j = 0; j < n_; ++j) {
+      Scalar s = l2_;
+      for (typename Matrix::InnerIterator it(*Q_, j); it; ++it) s += std::abs(it.value());
+      D[j] = s;
+    }
+    return D;
+  }
+
+ private:
+  void refresh_gradient() {
+    g_ = (*Q_) * x_ + l2_ * x_ - c_;
+    updates_since_refresh_ = 0;
+    gradient_refreshed_ = true;
+  }
+
+  const Matrix* Q_;
+  Vec<Scalar> c_;
+  Scalar l2_;
+  Index n_ = 0;
+  Vec<Scalar> x_, g_, lipschitz_;
+  double value_ = 0;
+  bool gradient_refreshed_ = false;
+  Index updates_since_refresh_ = 0;
+  std::vector<Index> changed_, position_;
+};
+
+}  // namespace southwell

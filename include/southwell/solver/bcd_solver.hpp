@@ -1,0 +1,162 @@
+#pragma once
+// The block coordinate descent loop: select a block, compute its step, apply it, check.
+//
+//   Summary s = southwell::solve(problem, options, x);   // x: start in, solution out
+//
+// Exceptions (InvalidArgument) come only from checks made before the first iteration. Inside
+// the loop nothing throws: a non-finite objective ends the solve with NumericalFailure and x
+// holding the last finite iterate.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "southwell/core/errors.hpp"
+#include "southwell/core/options.hpp"
+#include "southwell/core/summary.hpp"
+#include "southwell/solver/rule_factory.hpp"
+
+namespace southwell {
+
+template <class Problem>
+Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Problem::Scalar>& x) {
+  using Scalar = typename Problem::Scalar;
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+
+  options.validate();
+  const Index n = problem.dim();
+  if (x.size() == 0) x = Vec<Scalar>::Zero(n);
+  if (x.size() != n)
+    throw InvalidArgument("x has size " + std::to_string(x.size()) + ", the problem has " + std::to_string(n) +
+                          " coordinates");
+  if (!x.allFinite()) throw InvalidArgument("x0 has a non-finite entry");
+  const bool variable = options.partition == PartitionRule::Variable;
+  if (options.partition != PartitionRule::User && options.block_size > n)
+    throw InvalidArgument("SolverOptions::block_size = " + std::to_string(options.block_size) +
+                          " exceeds the number of coordinates " + std::to_string(n));
+
+  SolveContext<Problem> ctx(problem, options);
+  if (options.partition == PartitionRule::User)
+    ctx.partition = Partition::from_blocks(options.user_blocks, n);
+  else if (!variable)
+    ctx.partition = Partition::make(options.partition, n, options.block_size, problem.lipschitz(), options.seed);
+  auto update = make_update<Problem>(options);
+  auto selector = make_selector<Problem>(options);
+
+  problem.reset(x);
+  problem.set_gradient_tracking(selector->needs_gradient());
+  selector->initialize(ctx);
+  update->initialize(ctx);
+
+  Summary summary;
+  Vec<Scalar> gradient;
+  auto gradient_norm = [&]() -> double {
+    if (problem.tracks_gradient()) return double(problem.gradient().cwiseAbs().maxCoeff());
+    problem.compute_full_gradient(gradient);
+    return double(gradient.cwiseAbs().maxCoeff());
+  };
+  summary.initial_objective = summary.final_objective = problem.exact_value();
+  summary.initial_gradient_norm = summary.final_gradient_norm = gradient_norm();
+  summary.setup_seconds = elapsed();
+  if (options.record_history) {
+    summary.objective_history.push_back(summary.initial_objective);
+    summary.seconds_history.push_back(0.0);
+  }
+  const auto log = [&](const std::string& line) {
+    if (options.log_sink) options.log_sink(line);
+    else std::cerr << line << '\n';
+  };
+  auto progress = [&](Index k, double f, double gnorm) {
+    char line[160];
+    std::snprintf(line, sizeof line, "iter %10lld  f = %.10e  |g|_inf = %.3e  t = %.2fs", (long long)k, f, gnorm,
+                  elapsed());
+    log(line);
+  };
+
+  const double g0 = summary.initial_gradient_norm;
+  auto objective_converged = [&](double f) { return options.optimal_value && f - *options.optimal_value <= options.tol; };
+  auto gradient_converged = [&](double gnorm) { return !options.optimal_value && gnorm <= options.tol * g0; };
+  const bool exact_each_iteration = options.record_history || options.optimal_value.has_value();
+  const Index check_every =
+      options.check_every > 0 ? options.check_every : std::max<Index>(1, (n + options.block_size - 1) / options.block_size);
+
+  if (!std::isfinite(summary.initial_objective) || !std::isfinite(g0)) {
+    summary.status = Status::NumericalFailure;
+    summary.message = "the objective or gradient at x0 is not finite";
+  } else if (objective_converged(summary.initial_objective) || gradient_converged(g0)) {
+    summary.status = Status::Converged;
+    summary.message = "x0 already meets the tolerance";
+  } else {
+    if (options.verbose) progress(0, summary.initial_objective, g0);
+    summary.status = Status::MaxIterations;
+    summary.message = "reached max_iterations";
+    Block block;
+    Vec<Scalar> g_b, d, old;
+    for (Index k = 1; k <= options.max_iterations; ++k) {
+      selector->select(ctx, k - 1, block);
+      problem.block_gradient(block, g_b);
+      update->compute_step(ctx, block, g_b, d);
+      if (!d.allFinite()) {
+        summary.status = Status::NumericalFailure;
+        summary.message = "the step at iteration " + std::to_string(k) + " is not finite";
+        break;
+      }
+      old.resize(block.size());
+      for (Index t = 0; t < block.size(); ++t) old[t] = problem.x()[block.coords[t]];
+      problem.apply_step(block, d);
+      if (!std::isfinite(problem.value())) {
+        problem.restore_block(block, old);
+        summary.status = Status::NumericalFailure;
+        summary.message = "the objective became non-finite at iteration " + std::to_string(k);
+        break;
+      }
+      selector->after_step(ctx);
+      summary.iterations = k;
+
+      const double f = exact_each_iteration ? problem.exact_value() : problem.value();
+      if (options.record_history) {
+        summary.objective_history.push_back(f);
+        summary.seconds_history.push_back(elapsed());
+      }
+      if (objective_converged(f)) {
+        summary.status = Status::Converged;
+        summary.message = "f - optimal_value <= tol";
+        break;
+      }
+      if (k % check_every == 0) {
+        summary.final_gradient_norm = gradient_norm();
+        if (options.verbose) progress(k, f, summary.final_gradient_norm);
+        if (gradient_converged(summary.final_gradient_norm)) {
+          summary.status = Status::Converged;
+          summary.message = "||g||_inf <= tol * ||g(x0)||_inf";
+          break;
+        }
+      }
+      if (options.callback && k % options.callback_every == 0) {
+        IterationInfo info{k, f, elapsed(), &problem.x()};
+        if (options.callback(info)) {
+          summary.status = Status::StoppedByCallback;
+          summary.message = "the callback asked to stop";
+          break;
+        }
+      }
+      if (elapsed() > options.time_limit_seconds) {
+        summary.status = Status::TimeLimit;
+        summary.message = "reached time_limit_seconds";
+        break;
+      }
+    }
+  }
+  x = problem.x();
+  summary.final_objective = problem.exact_value();
+  summary.final_gradient_norm = gradient_norm();
+  summary.solve_seconds = elapsed() - summary.setup_seconds;
+  if (options.verbose) log(summary.brief_report());
+  return summary;
+}
+
+}  // namespace southwell
