@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <random>
 #include <vector>
 
 #include "southwell/selection/selector.hpp"
@@ -19,7 +20,13 @@ namespace southwell {
 template <class Problem>
 double hessian_bound_lambda_max(Problem& problem, int max_iterations = 200, double rel_tol = 1e-6) {
   using Scalar = typename Problem::Scalar;
-  Vec<Scalar> v = Vec<Scalar>::Ones(problem.dim()) / std::sqrt(Scalar(problem.dim()));
+  // A fixed pseudo-random start: structured starts such as all-ones can lie in the null space
+  // of the bound (softmax: ones across classes).
+  std::mt19937 rng(12345);
+  std::normal_distribution<double> normal;
+  Vec<Scalar> v(problem.dim());
+  for (Index j = 0; j < v.size(); ++j) v[j] = Scalar(normal(rng));
+  v /= v.norm();
   Vec<Scalar> hv;
   double lambda = 0;
   for (int it = 0; it < max_iterations; ++it) {

@@ -1,10 +1,11 @@
 #pragma once
 // "newton": d = -(grad^2_bb f)^+ g_b with the exact block Hessian, then Armijo backtracking
-// f(x + a d) <= f(x) + c a g_b'd (c = 1e-4) from a = 1, by safeguarded quadratic interpolation.
+// f(x + a d) <= f(x) + c a g_b'd (c = 1e-4, up to rounding) from a = 1, by safeguarded quadratic interpolation.
 // If no step length passes (only possible through rounding), the gradient step is taken instead,
 // which always decreases f.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "southwell/update/block_update.hpp"
 
@@ -22,10 +23,13 @@ class NewtonUpdate final : public BlockUpdate<Problem> {
     const double slope = double(g_b.dot(direction));
     if (slope < 0 && direction.allFinite()) {
       const double f = ctx.problem.value();
+      // Objective values carry rounding errors of order eps |f|: near the optimum a good step can
+      // fail the Armijo test by that much, so the test tolerates it.
+      const double slack = 8 * std::numeric_limits<Scalar>::epsilon() * std::abs(f);
       double alpha = 1;
       for (int trial = 0; trial < kMaxBacktracks; ++trial) {
         const double f_alpha = ctx.problem.trial_value(block, Scalar(alpha) * direction);
-        if (f_alpha <= f + kArmijo * alpha * slope) {
+        if (f_alpha <= f + kArmijo * alpha * slope + slack) {
           d = Scalar(alpha) * direction;
           return;
         }
