@@ -1,0 +1,93 @@
+// Building blocks: the indexed heap, partitions, and the dense block algebra.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "southwell/linalg/dense_block.hpp"
+#include "southwell/partition/partition.hpp"
+#include "southwell/selection/indexed_heap.hpp"
+
+namespace southwell {
+namespace {
+
+TEST(IndexedMaxHeap, TopAndTopKMatchSortingAfterRandomUpdates) {
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<double> unit;
+  const Index n = 300;
+  std::vector<double> keys(n);
+  for (auto& k : keys) k = std::floor(unit(rng) * 50);  // many ties
+  IndexedMaxHeap<double> heap;
+  heap.assign(keys);
+  std::vector<Index> top;
+  for (int round = 0; round < 200; ++round) {
+    for (int u = 0; u < 5; ++u) {
+      const Index i = Index(rng() % n);
+      keys[i] = std::floor(unit(rng) * 50);
+      heap.update(i, keys[i]);
+    }
+    std::vector<Index> order(n);
+    std::iota(order.begin(), order.end(), Index(0));
+    std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return keys[a] > keys[b]; });
+    ASSERT_EQ(heap.top(), order[0]);
+    const Index k = 1 + round % 40;
+    heap.top_k(k, top);
+    ASSERT_EQ(top, std::vector<Index>(order.begin(), order.begin() + k));
+  }
+}
+
+TEST(Partition, GeneratedPartitionsCoverEveryCoordinateOnce) {
+  const Index n = 23;
+  Vec<double> L(n);
+  for (Index j = 0; j < n; ++j) L[j] = double((j * 7) % 11);
+  for (PartitionRule rule : {PartitionRule::Order, PartitionRule::Sorted, PartitionRule::Average, PartitionRule::Random})
+    for (Index tau : {1, 4, 5, 23}) {
+      const Partition p = Partition::make(rule, n, tau, L, 3);
+      std::vector<int> count(n, 0);
+      for (Index b = 0; b < p.num_blocks(); ++b) {
+        EXPECT_LE(p.block_size(b), tau);
+        for (const Index* j = p.block_begin(b); j != p.block_end(b); ++j) {
+          ++count[*j];
+          EXPECT_EQ(p.block_of(*j), b);
+        }
+      }
+      EXPECT_EQ(p.num_blocks(), (n + tau - 1) / tau);
+      for (Index j = 0; j < n; ++j) EXPECT_EQ(count[j], 1) << to_string(rule);
+    }
+}
+
+TEST(Partition, SortedGroupsSimilarLipschitzAndAvgAlternates) {
+  Vec<double> L(8);
+  L << 5, 1, 7, 3, 8, 2, 6, 4;  // argsort: 1 5 3 7 0 6 2 4
+  const Partition sorted = Partition::make(PartitionRule::Sorted, 8, 2, L, 0);
+  EXPECT_EQ(std::vector<Index>(sorted.block_begin(0), sorted.block_end(0)), (std::vector<Index>{1, 5}));
+  EXPECT_EQ(std::vector<Index>(sorted.block_begin(3), sorted.block_end(3)), (std::vector<Index>{2, 4}));
+  const Partition avg = Partition::make(PartitionRule::Average, 8, 2, L, 0);
+  EXPECT_EQ(std::vector<Index>(avg.block_begin(0), avg.block_end(0)), (std::vector<Index>{1, 4}));  // L 1 and 8
+  EXPECT_EQ(std::vector<Index>(avg.block_begin(1), avg.block_end(1)), (std::vector<Index>{5, 2}));  // L 2 and 7
+}
+
+TEST(Partition, UserBlocksMustBeADisjointCover) {
+  EXPECT_NO_THROW(Partition::from_blocks({{0, 2}, {1}, {3}}, 4));
+  EXPECT_THROW(Partition::from_blocks({{0, 2}, {1, 2}, {3}}, 4), InvalidArgument);  // overlap
+  EXPECT_THROW(Partition::from_blocks({{0, 2}, {3}}, 4), InvalidArgument);          // 1 missing
+  EXPECT_THROW(Partition::from_blocks({{0, 1, 2, 4}, {3}}, 4), InvalidArgument);    // out of range
+  EXPECT_THROW(Partition::from_blocks({{0, 1, 2, 3}, {}}, 4), InvalidArgument);     // empty block
+}
+
+TEST(DenseBlock, PseudoInverseHandlesSingularBlocks) {
+  Mat<double> H(3, 3);
+  H << 2, 2, 0, 2, 2, 0, 0, 0, 1;  // duplicate columns: rank 2
+  Vec<double> g(3);
+  g << 1, 1, 3;
+  const Vec<double> d = psd_solve(H, g);
+  EXPECT_TRUE(d.allFinite());
+  EXPECT_NEAR((H * d - g).norm(), 0, 1e-12);  // g is in the range of H
+  EXPECT_NEAR(d[0], d[1], 1e-12);             // the minimum-norm solution
+  EXPECT_NEAR(largest_eigenvalue(H), 4, 1e-12);
+}
+
+}  // namespace
+}  // namespace southwell
