@@ -66,6 +66,12 @@ int run(Problem& problem, const sw::SolverOptions& options, const Arguments& arg
   return 0;
 }
 
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
 [[noreturn]] void label_error(const sw::io::LibsvmData& data, const std::string& path, std::size_t row,
                               const std::string& what) {
   throw sw::ParseError(path + ":" + std::to_string(data.line_of_row[row]) + ": " + what);
@@ -106,7 +112,7 @@ int solve_from_files(const Arguments& args, const sw::SolverOptions& options) {
       const double v = data.labels[i];
       if (zero_one ? (v != 0 && v != 1) : (v != 1 && v != -1))
         label_error(data, args.data, i,
-                    "logistic label " + std::to_string(v) + " is not in " + (zero_one ? "{0, 1}" : "{-1, +1}") +
+                    "logistic label " + number(v) + " is not in " + (zero_one ? "{0, 1}" : "{-1, +1}") +
                         " (labels must be all -1/+1 or all 0/1)");
       y[i] = (v == 0) ? -1.0 : v;
     }
@@ -122,7 +128,7 @@ int solve_from_files(const Arguments& args, const sw::SolverOptions& options) {
     const double v = data.labels[i];
     if (v != std::floor(v) || v < base || v - base > 1e9)
       label_error(data, args.data, i,
-                  "softmax label " + std::to_string(v) + " is not a class number (0..K-1 or 1..K)");
+                  "softmax label " + number(v) + " is not a class number (0..K-1 or 1..K)");
     y[i] = Index(v - base);
     classes = std::max(classes, y[i] + 1);
   }
@@ -184,6 +190,10 @@ int main(int argc, char** argv) {
     options.selection = sw::parse_selection_rule(args.selection.empty() ? d.selection : args.selection);
     options.update = sw::parse_update_rule(args.update.empty() ? d.update : args.update);
     options.greedy_norm = sw::parse_greedy_norm(args.norm);
+    // Refused here too, so that the message comes before any file is read.
+    if (options.update == sw::UpdateRule::Exact && args.problem != "least-squares" && args.problem != "quadratic")
+      throw sw::InvalidArgument("--update exact: 'exact' needs a quadratic objective (least-squares or quadratic); "
+                                "for --problem " + args.problem + " use gradient, adaptive, matrix or newton");
     options.block_size = args.block_size > 0 ? args.block_size : d.block_size;
     options.max_iterations = args.max_iter;
     options.tol = args.tol;

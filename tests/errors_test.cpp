@@ -1,0 +1,169 @@
+// Caller mistakes are refused before the first iteration with a message naming the culprit.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "southwell/io/readers.hpp"
+#include "test_problems.hpp"
+
+namespace southwell::testing {
+namespace {
+
+using SparseD = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+
+/// Expects `f` to throw E with a message containing `needle`.
+template <class E, class F>
+void expect_error(F&& f, const std::string& needle) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; expected one mentioning '" << needle << "'";
+  } catch (const E& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+std::string write_temp(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << content;
+  return path;
+}
+
+TEST(OptionErrors, ValidateNamesTheField) {
+  auto check = [](auto mutate, const std::string& field) {
+    SolverOptions o;
+    mutate(o);
+    expect_error<InvalidArgument>([&] { o.validate(); }, "SolverOptions::" + field);
+  };
+  check([](SolverOptions& o) { o.block_size = 0; }, "block_size");
+  check([](SolverOptions& o) { o.max_iterations = -1; }, "max_iterations");
+  check([](SolverOptions& o) { o.tol = -1; }, "tol");
+  check([](SolverOptions& o) { o.tol = std::nan(""); }, "tol");
+  check([](SolverOptions& o) { o.check_every = -2; }, "check_every");
+  check([](SolverOptions& o) { o.time_limit_seconds = 0; }, "time_limit_seconds");
+  check([](SolverOptions& o) { o.callback_every = 0; }, "callback_every");
+  check([](SolverOptions& o) { o.optimal_value = INFINITY; }, "optimal_value");
+  check([](SolverOptions& o) { o.partition = PartitionRule::User; }, "user_blocks");
+  check([](SolverOptions& o) { o.user_blocks = {{0}}; }, "user_blocks");
+}
+
+TEST(OptionErrors, UnknownRuleNamesListTheValidOnes) {
+  expect_error<InvalidArgument>([] { parse_selection_rule("gauss"); }, "valid names: cyclic, random, lipschitz, gs, gsl, gsd, gsq");
+  expect_error<InvalidArgument>([] { parse_partition_rule("blocks"); }, "valid names: order, sorted, avg");
+  expect_error<InvalidArgument>([] { parse_update_rule("fast"); }, "valid names: gradient");
+  EXPECT_EQ(parse_selection_rule("gsq"), SelectionRule::GSQ);
+  EXPECT_EQ(parse_partition_rule("avg"), PartitionRule::Average);
+}
+
+TEST(ProblemErrors, InvalidCombinationsAndShapes) {
+  const MatD A = random_design(71, 10, 6);
+  SparseD As = A.sparseView();
+  As.makeCompressed();
+  VecD y = VecD::Ones(10);
+  GlmProblem<SparseDesign<double, int>, LogisticLoss<double>> logistic{SparseDesign<double, int>(As), LogisticLoss<double>(y)};
+  SolverOptions o;
+  o.block_size = 2;
+  o.update = UpdateRule::Exact;
+  VecD x;
+  expect_error<InvalidArgument>([&] { solve(logistic, o, x); }, "'exact' needs a quadratic objective");
+  o.update = UpdateRule::Matrix;
+  o.block_size = 7;
+  expect_error<InvalidArgument>([&] { solve(logistic, o, x); }, "block_size = 7 exceeds");
+  o.block_size = 2;
+  x = VecD::Zero(5);
+  expect_error<InvalidArgument>([&] { solve(logistic, o, x); }, "x has size 5");
+  x = VecD::Zero(6);
+  x[2] = NAN;
+  expect_error<InvalidArgument>([&] { solve(logistic, o, x); }, "x0 has a non-finite entry");
+  o.partition = PartitionRule::User;
+  o.user_blocks = {{0, 1}, {1, 2, 3, 4, 5}};
+  x = VecD();
+  expect_error<InvalidArgument>([&] { solve(logistic, o, x); }, "more than one user block");
+
+  expect_error<InvalidArgument>([&] { LogisticLoss<double>(VecD::Constant(3, 2.0)); }, "must be -1 or +1");
+  expect_error<InvalidArgument>([&] { SoftmaxLoss<double>({0, 1, 3}, 3); }, "outside 0..2");
+  expect_error<InvalidArgument>([&] { SoftmaxLoss<double>({0, 0}, 1); }, "at least 2 classes");
+  expect_error<InvalidArgument>([&] { SquaredLoss<double>(VecD::Constant(2, NAN)); }, "not finite");
+  expect_error<InvalidArgument>(
+      [&] { GlmProblem<SparseDesign<double, int>, SquaredLoss<double>>(SparseDesign<double, int>(As), SquaredLoss<double>(VecD::Zero(9))); },
+      "10 rows but there are 9 targets");
+  expect_error<InvalidArgument>(
+      [&] { GlmProblem<SparseDesign<double, int>, SquaredLoss<double>>(SparseDesign<double, int>(As), SquaredLoss<double>(VecD::Zero(10)), -1.0); },
+      "l2 must be");
+  SparseD bad = As;
+  bad.valuePtr()[3] = INFINITY;
+  expect_error<InvalidArgument>([&] { SparseDesign<double, int>{bad}; }, "is not finite");
+}
+
+TEST(ProblemErrors, QuadraticMatrixChecks) {
+  Eigen::SparseMatrix<double> rect(2, 3);
+  rect.insert(0, 0) = 1;
+  rect.makeCompressed();
+  expect_error<InvalidArgument>([&] { QuadraticProblem<double, int>(rect, VecD::Zero(2)); }, "Q must be square");
+  Eigen::SparseMatrix<double> asym(2, 2);
+  asym.insert(0, 0) = 2;
+  asym.insert(1, 1) = 2;
+  asym.insert(0, 1) = 1;
+  asym.makeCompressed();
+  expect_error<InvalidArgument>([&] { QuadraticProblem<double, int>(asym, VecD::Zero(2)); }, "symmetric");
+  Eigen::SparseMatrix<double> zero_diag(2, 2);
+  zero_diag.insert(0, 0) = 1;
+  zero_diag.makeCompressed();
+  expect_error<InvalidArgument>([&] { QuadraticProblem<double, int>(zero_diag, VecD::Zero(2)); }, "Q(1, 1) must be positive");
+  Eigen::SparseMatrix<double> ok(2, 2);
+  ok.insert(0, 0) = 1;
+  ok.insert(1, 1) = 1;
+  ok.makeCompressed();
+  expect_error<InvalidArgument>([&] { QuadraticProblem<double, int>(ok, VecD::Zero(3)); }, "c has size 3");
+}
+
+TEST(ReaderErrors, LibsvmNamesFileAndLine) {
+  const std::string good = write_temp("good.svm", "1 1:0.5 3:2\n# comment\n-1 2:1e-3 # trailing\n");
+  const io::LibsvmData d = io::read_libsvm(good);
+  EXPECT_EQ(d.X.rows(), 2);
+  EXPECT_EQ(d.X.cols(), 3);
+  EXPECT_EQ(d.X.coeff(0, 2), 2.0);
+  EXPECT_EQ(d.line_of_row[1], 3);
+  const std::pair<std::string, std::string> bad[] = {
+      {"1 1:0.5\n1 2:abc\n", ":2: bad feature value 'abc'"},
+      {"1 0:1\n", ":1: feature index 0 must be >= 1"},
+      {"1 3:1 2:1\n", ":1: feature indices must increase"},
+      {"1 1:1\n0 4\n", ":2: expected index:value"},
+      {"1 1:nan\n", "is not finite"},
+      {"1 1:inf\n", "is not finite"},
+      {"x 1:1\n", ":1: bad label 'x'"},
+      {"\n\n", "no samples"},
+  };
+  for (const auto& [content, message] : bad)
+    expect_error<ParseError>([&] { io::read_libsvm(write_temp("bad.svm", content)); }, message);
+  expect_error<ParseError>([&] { io::read_libsvm("/nonexistent/file.svm"); }, "cannot open");
+}
+
+TEST(ReaderErrors, MatrixMarketNamesFileAndLine) {
+  const std::string sym = write_temp("sym.mtx",
+                                     "%%MatrixMarket matrix coordinate real symmetric\n% c\n2 2 3\n1 1 4\n2 1 -1\n2 2 3\n");
+  const io::SparseMatrixD Q = io::read_matrix_market(sym);
+  EXPECT_EQ(Q.coeff(0, 1), -1);
+  EXPECT_EQ(Q.coeff(1, 0), -1);
+  EXPECT_EQ(Q.coeff(1, 1), 3);
+  const std::pair<std::string, std::string> bad[] = {
+      {"%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n", ":1: only the 'coordinate' format"},
+      {"hello\n", ":1: not a Matrix Market file"},
+      {"%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n", ":3: entry (3, 1) is outside"},
+      {"%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n", "1 entries, but 2 declared"},
+      {"%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 x\n", ":3: bad value 'x'"},
+      {"%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 nan\n", "is not finite"},
+      {"%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 2 1\n", "lower triangle"},
+      {"%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n1 1 2\n", "duplicate entries"},
+  };
+  for (const auto& [content, message] : bad)
+    expect_error<ParseError>([&] { io::read_matrix_market(write_temp("bad.mtx", content)); }, message);
+}
+
+TEST(ReaderErrors, VectorFile) {
+  EXPECT_EQ(io::read_vector(write_temp("v.txt", "1\n\n# x\n-2.5e3\n")), (std::vector<double>{1, -2500}));
+  expect_error<ParseError>([&] { io::read_vector(write_temp("v.txt", "1\n2 3\n")); }, ":2: expected one number per line");
+  expect_error<ParseError>([&] { io::read_vector(write_temp("v.txt", "1\ninf\n")); }, ":2: value 'inf' is not finite");
+}
+
+}  // namespace
+}  // namespace southwell::testing
