@@ -296,7 +296,7 @@ TEST(VariableBlocks, GreedyRulesPickTheTopTauCoordinates) {
 }
 
 TEST(IncrementalState, TrackedGradientMatchesAFreshOne) {
-  const MatD A = random_design(51, 35, 30);
+  const MatD A = random_design(51, 35, 30, 0.15);  // sparse enough for the incremental path
   const SparseD As = to_sparse(A);
   const VecD b = random_vector(52, 35);
   LsProblem problem{SparseDesign<double, int>(As), SquaredLoss<double>(b), 0.3};

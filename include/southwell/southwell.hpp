@@ -8,6 +8,7 @@
 #include "southwell/design/sparse_design.hpp"
 #include "southwell/problems/glm_problem.hpp"
 #include "southwell/problems/logistic_loss.hpp"
+#include "southwell/problems/problem_factories.hpp"
 #include "southwell/problems/quadratic_problem.hpp"
 #include "southwell/problems/softmax_loss.hpp"
 #include "southwell/problems/squared_loss.hpp"

@@ -156,7 +156,10 @@ class GlmProblem {
     changed_features_.clear();
     gradient_refreshed_ = false;
     updates_since_refresh_ += block.size();
-    if (updates_since_refresh_ >= n_) {
+    Index coupled_nonzeros = 0;
+    for (Index i : touched_rows_) coupled_nonzeros += A_.row_nnz(i);
+    // A full recompute streams A once; when the coupled rows hold half of it, that is cheaper.
+    if (updates_since_refresh_ >= n_ || 2 * coupled_nonzeros > A_.nnz()) {
       refresh_gradient();
       return;
     }
@@ -183,6 +186,8 @@ class GlmProblem {
 
   /// True when the last step recomputed the whole gradient (every coordinate changed).
   bool gradient_refreshed() const { return gradient_refreshed_; }
+  /// How many coordinates' gradients the last step changed.
+  Index changed_count() const { return Index(changed_features_.size()) * K_; }
   /// Calls f(j) for every coordinate whose gradient the last step changed.
   template <class F>
   void for_each_changed_coordinate(F&& f) const {

@@ -113,6 +113,8 @@ class QuadraticProblem {
     }
   }
   bool gradient_refreshed() const { return gradient_refreshed_; }
+  /// An upper bound on how many coordinates' gradients the last step changed.
+  Index changed_count() const { return Index(changed_.size()); }
   template <class F>
   void for_each_changed_coordinate(F&& f) const {
     for (Index j : changed_) f(j);

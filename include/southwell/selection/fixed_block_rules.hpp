@@ -79,7 +79,7 @@ class FixedGreedySelector final : public Selector<Problem> {
   }
 
   void after_step(SolveContext<Problem>& ctx) override {
-    if (ctx.problem.gradient_refreshed()) {
+    if (ctx.problem.gradient_refreshed() || ctx.problem.changed_count() > ctx.problem.dim() / 8) {
       rescore_all(ctx);
       return;
     }
