@@ -1,11 +1,15 @@
 #pragma once
-// GSQ with variable blocks: the block b maximising g_b' H_b^{-1} g_b over all tau-subsets is
-// approximated, as in the paper, by iterative hard thresholding on
+// GSQ with variable blocks: the block maximising g_b' H_b^{-1} g_b over all tau-subsets is
+// approximated, as in the paper, by iterative hard thresholding (IHT) on the quadratic model
 //     min_{||d||_0 <= tau}  g'd + d'Hd / 2,
-// d <- top_tau(d - mu (g + H d)), mu = 1 / lambda_max(H), at most 10 iterations, with H the full
-// Hessian bound applied implicitly (never formed). The block is the support of d.
-// We start from d = 0, so the first iterate is the GS block; the authors' code starts from
-// d = +g / sqrt(L) instead.
+// with H the full Hessian bound applied implicitly (never formed), at most 10 iterations; the
+// block is the support of d.
+//
+// Unlike the authors' code we run IHT in the variables u = D^{1/2} d, D = diag(L_i): plain IHT
+// ranks coordinates by |d_i|, which favours flat directions (small L_i) over the ones that
+// decrease the model most (g_i^2 / L_i). Scaled, the first iterate from u = 0 is exactly the
+// GSD block (top |g_i| / sqrt(L_i)) and the later ones add the coupling through H.
+//     u <- top_tau(u - mu S(g + H S u)),  S = D^{-1/2},  mu = 1 / lambda_max(S H S).
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -16,21 +20,23 @@
 
 namespace southwell {
 
-/// lambda_max of the problem's full Hessian bound by power iteration (implicit products).
+/// lambda_max of S H S (S = diag(scale)) for the problem's full Hessian bound H, by power
+/// iteration with implicit products.
 template <class Problem>
-double hessian_bound_lambda_max(Problem& problem, int max_iterations = 200, double rel_tol = 1e-6) {
+double scaled_hessian_bound_lambda_max(Problem& problem, const Vec<typename Problem::Scalar>& scale,
+                                       int max_iterations = 300, double rel_tol = 1e-6) {
   using Scalar = typename Problem::Scalar;
   // A fixed pseudo-random start: structured starts such as all-ones can lie in the null space
   // of the bound (softmax: ones across classes).
   std::mt19937 rng(12345);
   std::normal_distribution<double> normal;
-  Vec<Scalar> v(problem.dim());
+  Vec<Scalar> v(problem.dim()), hv;
   for (Index j = 0; j < v.size(); ++j) v[j] = Scalar(normal(rng));
   v /= v.norm();
-  Vec<Scalar> hv;
   double lambda = 0;
   for (int it = 0; it < max_iterations; ++it) {
-    problem.hessian_bound_times(v, hv);
+    problem.hessian_bound_times(Vec<Scalar>(scale.cwiseProduct(v)), hv);
+    hv = scale.cwiseProduct(hv);
     const double next = double(v.dot(hv));
     const Scalar norm = hv.norm();
     if (!(norm > 0)) return 0;
@@ -49,10 +55,13 @@ class IterativeHardThresholdingSelector final : public Selector<Problem> {
   bool needs_gradient() const override { return true; }
 
   void initialize(SolveContext<Problem>& ctx) override {
-    // Power iteration approaches lambda_max from below; the margin keeps mu a safe step.
-    const double lambda = 1.05 * hessian_bound_lambda_max(ctx.problem);
-    mu_ = lambda > 0 ? Scalar(1 / lambda) : Scalar(1);
     const Index n = ctx.problem.dim();
+    const Vec<Scalar>& L = ctx.problem.lipschitz();
+    scale_.resize(n);
+    for (Index j = 0; j < n; ++j) scale_[j] = L[j] > 0 ? 1 / std::sqrt(L[j]) : Scalar(0);
+    // Power iteration approaches lambda_max from below; the margin keeps mu a safe step.
+    const double lambda = 1.05 * scaled_hessian_bound_lambda_max(ctx.problem, scale_);
+    mu_ = lambda > 0 ? Scalar(1 / lambda) : Scalar(1);
     order_.resize(n);
     v_.resize(n);
     hd_ = Vec<Scalar>::Zero(n);
@@ -63,17 +72,19 @@ class IterativeHardThresholdingSelector final : public Selector<Problem> {
     const Index tau = ctx.options.block_size;
     out.id = -1;
     out.coords.clear();
-    d_.resize(0);
+    u_.resize(0);
     for (int it = 0; it < kMaxIterations; ++it) {
-      v_ = -mu_ * g;
+      v_ = -mu_ * scale_.cwiseProduct(g);
       if (!out.coords.empty()) {
+        d_.resize(out.size());
+        for (Index t = 0; t < out.size(); ++t) d_[t] = scale_[out.coords[t]] * u_[t];
         touched_.clear();
         ctx.problem.add_hessian_bound_times_block(out, d_, hd_, touched_);
         for (Index j : touched_) {
-          v_[j] -= mu_ * hd_[j];
+          v_[j] -= mu_ * scale_[j] * hd_[j];
           hd_[j] = 0;
         }
-        for (Index t = 0; t < out.size(); ++t) v_[out.coords[t]] += d_[t];
+        for (Index t = 0; t < out.size(); ++t) v_[out.coords[t]] += u_[t];
       }
       std::iota(order_.begin(), order_.end(), Index(0));
       std::nth_element(order_.begin(), order_.begin() + (tau - 1), order_.end(), [&](Index a, Index b) {
@@ -82,12 +93,11 @@ class IterativeHardThresholdingSelector final : public Selector<Problem> {
       });
       next_.coords.assign(order_.begin(), order_.begin() + tau);
       std::sort(next_.coords.begin(), next_.coords.end());
-      Vec<Scalar> d_next(tau);
-      for (Index t = 0; t < tau; ++t) d_next[t] = v_[next_.coords[t]];
-      const bool same_support = next_.coords == out.coords;
-      const bool settled = same_support && (d_next - d_).norm() <= Scalar(1e-10) * (1 + d_next.norm());
+      Vec<Scalar> u_next(tau);
+      for (Index t = 0; t < tau; ++t) u_next[t] = v_[next_.coords[t]];
+      const bool settled = next_.coords == out.coords && (u_next - u_).norm() <= Scalar(1e-10) * (1 + u_next.norm());
       out.coords.swap(next_.coords);
-      d_ = std::move(d_next);
+      u_ = std::move(u_next);
       if (settled) break;
     }
   }
@@ -96,7 +106,7 @@ class IterativeHardThresholdingSelector final : public Selector<Problem> {
   static constexpr int kMaxIterations = 10;
   Scalar mu_ = 1;
   std::vector<Index> order_, touched_;
-  Vec<Scalar> v_, hd_, d_;
+  Vec<Scalar> scale_, v_, hd_, u_, d_;
   Block next_;
 };
 
