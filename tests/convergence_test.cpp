@@ -2,6 +2,8 @@
 // computed optimum, on every problem family, for float and double, dense and sparse designs.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <ostream>
 #include <string>
 
 #include "test_problems.hpp"
@@ -24,6 +26,12 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
                      std::string(to_string(c.selection)) + "_" + std::string(to_string(c.update)) +
                      (c.dense ? "_dense" : "_sparse") + (c.single ? "_float" : "_double");
   return name;
+}
+
+// gtest prints parameters in failure messages and test lists: use the readable name.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << family_name(c.family) << '/' << to_string(c.partition) << '/' << to_string(c.selection) << '/'
+      << to_string(c.update) << (c.dense ? "/dense" : "/sparse") << (c.single ? "/float" : "/double");
 }
 
 constexpr Index kRows = 40, kFeatures = 14, kClasses = 3, kQuadraticSize = 30;
@@ -139,6 +147,25 @@ std::vector<Case> all_cases() {
           }
         }
   return cases;
+}
+
+TEST(IndexTypes, Int64SparseIndicesGiveTheSameSolutionAsInt32) {
+  const MatD A = random_design(15, kRows, kFeatures);
+  const VecD b = random_vector(16, kRows);
+  Eigen::SparseMatrix<double, Eigen::ColMajor, int> A32 = A.sparseView();
+  Eigen::SparseMatrix<double, Eigen::ColMajor, std::int64_t> A64 = A.sparseView();
+  A32.makeCompressed();
+  A64.makeCompressed();
+  auto p32 = least_squares(A32, b);
+  auto p64 = least_squares(A64, b);
+  SolverOptions o;
+  o.block_size = 3;
+  o.tol = 1e-10;
+  VecD x32, x64;
+  ASSERT_EQ(solve(p32, o, x32).status, Status::Converged);
+  ASSERT_EQ(solve(p64, o, x64).status, Status::Converged);
+  EXPECT_EQ(x32, x64);  // same arithmetic in the same order
+  EXPECT_NEAR(0.5 * (A * x64 - b).squaredNorm(), least_squares_optimum(A, b, 0), 1e-9);
 }
 
 INSTANTIATE_TEST_SUITE_P(Grid, AllCombinations, ::testing::ValuesIn(all_cases()), case_name);
