@@ -61,12 +61,7 @@ class GlmProblem {
     if (x0.size() != n_)
       throw InvalidArgument("x0 has size " + std::to_string(x0.size()) + ", expected " + std::to_string(n_));
     x_ = x0;
-    Z_ = Vec<Scalar>::Zero(m_ * K_);
-    for (Index f = 0; f < p_; ++f)
-      for (Index c = 0; c < K_; ++c) {
-        const Scalar xv = x_[f * K_ + c];
-        if (xv != 0) A_.for_each_in_col(f, [&](Index i, Scalar a) { Z_[i * K_ + c] += a * xv; });
-      }
+    times_design(x_, Z_);
     U_.resize(m_ * K_);
     row_loss_.resize(m_);
     for (Index i = 0; i < m_; ++i) {
@@ -101,18 +96,8 @@ class GlmProblem {
   bool tracks_gradient() const { return track_gradient_; }
   const Vec<Scalar>& gradient() const { return g_; }
 
-  /// g = A'U + l2 x, in parallel over features (each entry is summed in a fixed order, so the
-  /// result does not depend on the thread count).
-  void compute_full_gradient(Vec<Scalar>& out) const {
-    out.resize(n_);
-#pragma omp parallel for schedule(static) if (n_ > 4096)
-    for (Index f = 0; f < p_; ++f) {
-      for (Index c = 0; c < K_; ++c) out[f * K_ + c] = l2_ * x_[f * K_ + c];
-      A_.for_each_in_col(f, [&](Index i, Scalar a) {
-        for (Index c = 0; c < K_; ++c) out[f * K_ + c] += a * U_[i * K_ + c];
-      });
-    }
-  }
+  /// g = A'U + l2 x (O(nnz(A) K), parallel over features, deterministic).
+  void compute_full_gradient(Vec<Scalar>& out) const { transpose_times_plus_l2(U_, x_, out); }
 
   void block_gradient(const Block& block, Vec<Scalar>& out) const {
     out.resize(block.size());
@@ -279,21 +264,10 @@ class GlmProblem {
 
   /// out = H v for the full Hessian bound H = (A'A) (x) S_K + l2 I, implicitly: O(nnz(A) K).
   void hessian_bound_times(const Vec<Scalar>& v, Vec<Scalar>& out) const {
-    Vec<Scalar> w = Vec<Scalar>::Zero(m_ * K_);
-    for (Index f = 0; f < p_; ++f)
-      for (Index c = 0; c < K_; ++c) {
-        const Scalar vf = v[f * K_ + c];
-        if (vf != 0) A_.for_each_in_col(f, [&](Index i, Scalar a) { w[i * K_ + c] += a * vf; });
-      }
+    Vec<Scalar> w;
+    times_design(v, w);
     couple_outputs(w);
-    out.resize(n_);
-#pragma omp parallel for schedule(static) if (n_ > 4096)
-    for (Index f = 0; f < p_; ++f) {
-      for (Index c = 0; c < K_; ++c) out[f * K_ + c] = l2_ * v[f * K_ + c];
-      A_.for_each_in_col(f, [&](Index i, Scalar a) {
-        for (Index c = 0; c < K_; ++c) out[f * K_ + c] += a * w[i * K_ + c];
-      });
-    }
+    transpose_times_plus_l2(w, v, out);
   }
 
   /// out += H d for a block-sparse d, touching only the coupled coordinates (listed in `touched`,
@@ -374,6 +348,29 @@ class GlmProblem {
     compute_full_gradient(g_);
     updates_since_refresh_ = 0;
     gradient_refreshed_ = true;
+  }
+
+  // w = A V for V (p x K, row-major) as m x K, row-major.
+  void times_design(const Vec<Scalar>& v, Vec<Scalar>& w) const {
+    w = Vec<Scalar>::Zero(m_ * K_);
+    for (Index f = 0; f < p_; ++f)
+      for (Index c = 0; c < K_; ++c) {
+        const Scalar vf = v[f * K_ + c];
+        if (vf != 0) A_.for_each_in_col(f, [&](Index i, Scalar a) { w[i * K_ + c] += a * vf; });
+      }
+  }
+
+  // out = A'W + l2 v, in parallel over features; each entry is summed in a fixed order, so the
+  // result does not depend on the thread count.
+  void transpose_times_plus_l2(const Vec<Scalar>& W, const Vec<Scalar>& v, Vec<Scalar>& out) const {
+    out.resize(n_);
+#pragma omp parallel for schedule(static) if (n_ > 4096)
+    for (Index f = 0; f < p_; ++f) {
+      for (Index c = 0; c < K_; ++c) out[f * K_ + c] = l2_ * v[f * K_ + c];
+      A_.for_each_in_col(f, [&](Index i, Scalar a) {
+        for (Index c = 0; c < K_; ++c) out[f * K_ + c] += a * W[i * K_ + c];
+      });
+    }
   }
 
   // w_i <- S_K w_i for every row: the outputs' coupling in the full Hessian bound.
