@@ -61,7 +61,6 @@ int run(Problem& problem, const sw::SolverOptions& options, const Arguments& arg
     }
     if (!out) throw sw::Error(args.history + ": write failed");
   }
-  if (args.verbose) std::cerr << summary.brief_report() << '\n';
   std::printf("status=%s iterations=%lld objective=%.17g seconds=%.6f\n",
               std::string(sw::to_string(summary.status)).c_str(), static_cast<long long>(summary.iterations),
               summary.final_objective, summary.setup_seconds + summary.solve_seconds);
@@ -100,6 +99,7 @@ int solve_from_files(const Arguments& args, const sw::SolverOptions& options) {
   if (!args.matrix.empty() || !args.rhs.empty())
     throw sw::InvalidArgument("--matrix/--rhs are only for --problem quadratic");
   const auto data = sw::io::read_libsvm(args.data);
+  if (data.X.cols() == 0) throw sw::ParseError(args.data + ": no feature values (every sample is empty)");
   const Index m = Index(data.labels.size());
   if (args.problem == "least-squares") {
     sw::GlmProblem<Design, sw::SquaredLoss<double>> problem(

@@ -116,6 +116,7 @@ TEST(Cli, BadInputExitsNonZeroWithAPreciseMessage) {
       {"--problem logistic --data " + good + " --update exact", "'exact' needs a quadratic objective"},
       {"--problem least-squares --data /nonexistent.svm", "cannot open"},
       {"--problem least-squares", "needs --data"},
+      {"--problem least-squares --data " + write_temp("labels_only.svm", "1\n2\n"), "labels_only.svm: no feature values"},
       {"--problem nonsense --data " + good, "--problem"},
   };
   for (const BadCase& c : cases) {
