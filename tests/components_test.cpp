@@ -1,4 +1,4 @@
-// Building blocks: the indexed heap, partitions, and the dense block algebra.
+// Building blocks: the max structures of greedy selection, partitions, dense block algebra.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,33 +8,40 @@
 
 #include "southwell/linalg/dense_block.hpp"
 #include "southwell/partition/partition.hpp"
+#include "southwell/selection/chunked_max_index.hpp"
 #include "southwell/selection/indexed_heap.hpp"
 
 namespace southwell {
 namespace {
 
-TEST(IndexedMaxHeap, TopAndTopKMatchSortingAfterRandomUpdates) {
+template <class MaxStructure>
+class MaxStructures : public ::testing::Test {};
+using MaxStructureTypes = ::testing::Types<IndexedMaxHeap<double>, ChunkedMaxIndex<double>>;
+TYPED_TEST_SUITE(MaxStructures, MaxStructureTypes);
+
+TYPED_TEST(MaxStructures, TopAndTopKMatchSortingAfterRandomUpdates) {
   std::mt19937 rng(1);
   std::uniform_real_distribution<double> unit;
-  const Index n = 300;
-  std::vector<double> keys(n);
-  for (auto& k : keys) k = std::floor(unit(rng) * 50);  // many ties
-  IndexedMaxHeap<double> heap;
-  heap.assign(keys);
-  std::vector<Index> top;
-  for (int round = 0; round < 200; ++round) {
-    for (int u = 0; u < 5; ++u) {
-      const Index i = Index(rng() % n);
-      keys[i] = std::floor(unit(rng) * 50);
-      heap.update(i, keys[i]);
+  for (const Index n : {1, 63, 300, 1000}) {
+    std::vector<double> keys(n);
+    for (auto& k : keys) k = std::floor(unit(rng) * 50);  // many ties
+    TypeParam structure;
+    structure.assign(keys);
+    std::vector<Index> top;
+    for (int round = 0; round < 200; ++round) {
+      for (int u = 0; u < 1 + round % 60; ++u) {  // up to 60 changes between queries
+        const Index i = Index(rng() % n);
+        keys[i] = round % 7 == 0 ? keys[i] - 10 : std::floor(unit(rng) * 50);  // also pure decreases
+        structure.update(i, keys[i]);
+      }
+      std::vector<Index> order(n);
+      std::iota(order.begin(), order.end(), Index(0));
+      std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return keys[a] > keys[b]; });
+      ASSERT_EQ(structure.top(), order[0]) << "n = " << n;
+      const Index k = std::min<Index>(n, 1 + round % 40);
+      structure.top_k(k, top);
+      ASSERT_EQ(top, std::vector<Index>(order.begin(), order.begin() + k)) << "n = " << n;
     }
-    std::vector<Index> order(n);
-    std::iota(order.begin(), order.end(), Index(0));
-    std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return keys[a] > keys[b]; });
-    ASSERT_EQ(heap.top(), order[0]);
-    const Index k = 1 + round % 40;
-    heap.top_k(k, top);
-    ASSERT_EQ(top, std::vector<Index>(order.begin(), order.begin() + k));
   }
 }
 

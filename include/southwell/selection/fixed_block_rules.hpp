@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "southwell/selection/indexed_heap.hpp"
+#include "southwell/selection/chunked_max_index.hpp"
 #include "southwell/selection/selector.hpp"
 
 namespace southwell {
@@ -47,7 +47,7 @@ class FixedLipschitzSelector final : public Selector<Problem> {
   std::discrete_distribution<Index> pick_;
 };
 
-/// Greedy selection: the block with the largest score, kept in an indexed max-heap. After a step
+/// Greedy selection: the block with the largest score, kept in a ChunkedMaxIndex. After a step
 /// only the blocks holding a coordinate whose gradient changed are re-scored.
 ///   GS : ||g_b||^2            (L1 norm: ||g_b||_1)
 ///   GSL: ||g_b||^2 / L_b      (L1 norm: ||g_b||_1 / sqrt(L_b))
@@ -75,7 +75,7 @@ class FixedGreedySelector final : public Selector<Problem> {
   }
 
   void select(SolveContext<Problem>& ctx, Index, Block& out) override {
-    ctx.partition->fill(heap_.top(), out);
+    ctx.partition->fill(best_.top(), out);
   }
 
   void after_step(SolveContext<Problem>& ctx) override {
@@ -92,14 +92,14 @@ class FixedGreedySelector final : public Selector<Problem> {
         dirty_.push_back(b);
       }
     });
-    for (Index b : dirty_) heap_.update(b, score(ctx, b));
+    for (Index b : dirty_) best_.update(b, score(ctx, b));
   }
 
  private:
   void rescore_all(SolveContext<Problem>& ctx) {
     std::vector<double> keys(ctx.partition->num_blocks());
     for (Index b = 0; b < Index(keys.size()); ++b) keys[b] = score(ctx, b);
-    heap_.assign(std::move(keys));
+    best_.assign(std::move(keys));
   }
 
   double score(SolveContext<Problem>& ctx, Index b) {
@@ -140,7 +140,7 @@ class FixedGreedySelector final : public Selector<Problem> {
   }
 
   SelectionRule rule_;
-  IndexedMaxHeap<double> heap_;
+  ChunkedMaxIndex<double> best_;
   std::vector<double> block_lipschitz_;
   std::vector<Index> stamp_, dirty_;
   Index counter_ = 0;

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "southwell/selection/indexed_heap.hpp"
+#include "southwell/selection/chunked_max_index.hpp"
 #include "southwell/selection/selector.hpp"
 
 namespace southwell {
@@ -128,7 +128,7 @@ class VariableLipschitzSelector final : public Selector<Problem> {
 };
 
 /// Greedy variable blocks: the tau coordinates with the largest g_i^2 / w_i, from an indexed
-/// heap updated only where the gradient changed.
+/// max index updated only where the gradient changed.
 ///   GS : w_i = 1
 ///   GSD: w_i = L_i
 ///   GSL: w_i = d_i = sum_j |H_ij|, the diagonal-dominance bound of the paper's figures
@@ -156,19 +156,19 @@ class VariableGreedySelector final : public Selector<Problem> {
   }
 
   void select(SolveContext<Problem>& ctx, Index, Block& out) override {
-    heap_.top_k(ctx.options.block_size, out.coords);
+    best_.top_k(ctx.options.block_size, out.coords);
     std::sort(out.coords.begin(), out.coords.end());
     out.id = -1;
   }
 
   void after_step(SolveContext<Problem>& ctx) override {
-    // When most keys changed, rebuilding the heap (O(n)) beats n updates (O(n log n)).
+    // When most keys changed, rebuilding (O(n)) beats updating them one by one.
     if (ctx.problem.gradient_refreshed() || ctx.problem.changed_count() > ctx.problem.dim() / 8) {
       rescore_all(ctx);
       return;
     }
     const Vec<Scalar>& g = ctx.problem.gradient();
-    ctx.problem.for_each_changed_coordinate([&](Index j) { heap_.update(j, key(g, j)); });
+    ctx.problem.for_each_changed_coordinate([&](Index j) { best_.update(j, key(g, j)); });
   }
 
  private:
@@ -179,12 +179,12 @@ class VariableGreedySelector final : public Selector<Problem> {
     const Vec<Scalar>& g = ctx.problem.gradient();
     std::vector<double> keys(g.size());
     for (Index j = 0; j < g.size(); ++j) keys[j] = key(g, j);
-    heap_.assign(std::move(keys));
+    best_.assign(std::move(keys));
   }
 
   SelectionRule rule_;
   Vec<Scalar> weights_;
-  IndexedMaxHeap<double> heap_;
+  ChunkedMaxIndex<double> best_;
 };
 
 }  // namespace southwell
