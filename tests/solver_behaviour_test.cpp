@@ -5,6 +5,10 @@
 #include <cmath>
 #include <thread>
 
+#include <omp.h>
+
+#include "southwell/datasets/synthetic.hpp"
+
 #include "test_problems.hpp"
 
 namespace southwell::testing {
@@ -39,6 +43,28 @@ TEST(Determinism, SameSeedGivesBitIdenticalIterates) {
     solve(p3, o, x3);
     EXPECT_EQ(x1, x2) << to_string(s);  // bitwise
     if (s != SelectionRule::GSQ) EXPECT_NE(x1, x3) << to_string(s);  // the seed matters
+  }
+}
+
+TEST(Determinism, ThreadCountDoesNotChangeTheIterates) {
+  // Over 4096 coordinates, so the full-gradient passes run in parallel.
+  const auto data = datasets::sparse_least_squares(3000, 6000, 5, 7);
+  for (SelectionRule s : {SelectionRule::Random, SelectionRule::GS}) {
+    SolverOptions o;
+    o.selection = s;
+    o.block_size = 8;
+    o.max_iterations = 3000;
+    o.tol = 0;
+    VecD x_one, x_two;
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    auto p1 = least_squares(data.X, data.y);
+    solve(p1, o, x_one);
+    omp_set_num_threads(2);
+    auto p2 = least_squares(data.X, data.y);
+    solve(p2, o, x_two);
+    omp_set_num_threads(threads);
+    EXPECT_EQ(x_one, x_two) << to_string(s);  // bitwise
   }
 }
 

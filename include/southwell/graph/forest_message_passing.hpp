@@ -1,0 +1,84 @@
+#pragma once
+// Exact solve of Q_bb x_b = r_b when the graph of Q_bb (its off-diagonal nonzeros) is a forest:
+// Gaussian elimination from the leaves to the roots has no fill-in (section 7 of the paper).
+//   collect (leaves -> root):  D_i = Q_ii - sum_c Q_ic^2 / D_c,   h_i = r_i - sum_c Q_ic h_c / D_c
+//   distribute (root -> leaves): x_i = (h_i - Q_{i,parent} x_parent) / D_i
+// O(|b|) time and memory per solve after an O(sum of degrees) set-up; loops over a BFS order, so
+// a path of any length needs no recursion.
+#include <Eigen/SparseCore>
+#include <string>
+#include <vector>
+
+#include "southwell/core/errors.hpp"
+#include "southwell/core/types.hpp"
+
+namespace southwell {
+
+template <class Scalar, class StorageIndex = int>
+class ForestSolver {
+ public:
+  using Matrix = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex>;
+
+  /// `block` lists the nodes (rows/columns of the symmetric Q) of the block. Throws
+  /// InvalidArgument if the block's induced graph has a cycle.
+  ForestSolver(const Matrix& Q, const std::vector<Index>& block) : size_(Index(block.size())) {
+    std::vector<Index> position(Q.rows(), -1);
+    for (Index t = 0; t < size_; ++t) position[block[t]] = t;
+    diagonal_.assign(size_, 0);
+    parent_.assign(size_, -1);
+    parent_weight_.assign(size_, 0);
+    order_.reserve(size_);
+    std::vector<char> visited(size_, 0);
+    for (Index root = 0; root < size_; ++root) {
+      if (visited[root]) continue;
+      visited[root] = 1;
+      std::size_t head = order_.size();
+      order_.push_back(root);
+      while (head < order_.size()) {
+        const Index t = order_[head++];
+        for (typename Matrix::InnerIterator it(Q, block[t]); it; ++it) {
+          const Index u = position[it.row()];
+          if (u < 0) continue;
+          if (u == t) {
+            diagonal_[t] = it.value();
+            continue;
+          }
+          if (u == parent_[t]) continue;
+          if (visited[u])
+            throw InvalidArgument("ForestSolver: the block's graph has a cycle through nodes " +
+                                  std::to_string(block[t]) + " and " + std::to_string(block[u]));
+          visited[u] = 1;
+          parent_[u] = t;
+          parent_weight_[u] = it.value();
+          order_.push_back(u);
+        }
+      }
+    }
+  }
+
+  Index size() const { return size_; }
+
+  /// x = Q_bb^{-1} r, both indexed by position in the block.
+  void solve(const Vec<Scalar>& r, Vec<Scalar>& x) const {
+    std::vector<Scalar> pivot(diagonal_), h(r.data(), r.data() + size_);
+    for (Index k = size_ - 1; k >= 0; --k) {  // collect: children before parents
+      const Index t = order_[k], p = parent_[t];
+      if (p < 0) continue;
+      const Scalar w = parent_weight_[t];
+      pivot[p] -= w * w / pivot[t];
+      h[p] -= w * h[t] / pivot[t];
+    }
+    x.resize(size_);
+    for (Index k = 0; k < size_; ++k) {  // distribute: parents before children
+      const Index t = order_[k], p = parent_[t];
+      x[t] = (h[t] - (p < 0 ? Scalar(0) : parent_weight_[t] * x[p])) / pivot[t];
+    }
+  }
+
+ private:
+  Index size_;
+  std::vector<Scalar> diagonal_, parent_weight_;
+  std::vector<Index> parent_, order_;
+};
+
+}  // namespace southwell
