@@ -168,7 +168,9 @@ int main(int argc, char** argv) {
   app.add_option("--l2", args.l2, "add (l2/2)||x||^2 (default 0)")->check(CLI::NonNegativeNumber);
   app.add_option("--selection", args.selection, "block selection rule: " + join(sw::selection_rule_names()));
   app.add_option("--partition", args.partition,
-                 "order, sorted, avg, random (fixed blocks) or variable (user blocks: C++ and Python APIs)");
+                 "order, sorted, avg, random (fixed blocks), variable; for quadratics also red-black, "
+                 "tree-partition, greedy-tree (with --selection gs), random-tree (with --selection random), "
+                 "all with --update exact");
   app.add_option("--block-size", args.block_size, "block size tau (>= 1)")->check(CLI::PositiveNumber);
   app.add_option("--update", args.update, "block update rule: " + join(sw::update_rule_names()));
   app.add_option("--norm", args.norm, "fixed-block greedy scores: squared (paper) or l1 (authors' code)");

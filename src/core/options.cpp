@@ -12,6 +12,8 @@ namespace {
 constexpr std::pair<PartitionRule, std::string_view> kPartitions[] = {
     {PartitionRule::Order, "order"},   {PartitionRule::Sorted, "sorted"}, {PartitionRule::Average, "avg"},
     {PartitionRule::Random, "random"}, {PartitionRule::User, "user"},     {PartitionRule::Variable, "variable"},
+    {PartitionRule::RedBlack, "red-black"}, {PartitionRule::TreePartition, "tree-partition"},
+    {PartitionRule::GreedyTree, "greedy-tree"}, {PartitionRule::RandomTree, "random-tree"},
 };
 constexpr std::pair<SelectionRule, std::string_view> kSelections[] = {
     {SelectionRule::Cyclic, "cyclic"}, {SelectionRule::Random, "random"}, {SelectionRule::Lipschitz, "lipschitz"},

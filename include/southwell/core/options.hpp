@@ -22,6 +22,11 @@ enum class PartitionRule {
   Random,    ///< "random": contiguous blocks of a seeded random permutation
   User,      ///< "user": blocks given in SolverOptions::user_blocks
   Variable,  ///< "variable": any tau coordinates, chosen afresh every iteration
+  // Forest-structured blocks of a quadratic's graph (the pattern of Q), updated by "exact":
+  RedBlack,       ///< "red-black": independent sets (2-colouring, or balanced greedy colouring)
+  TreePartition,  ///< "tree-partition": a fixed partition into forests (first fit, by descending L_i)
+  GreedyTree,     ///< "greedy-tree": a maximal forest grown along decreasing |g_i| (selection gs)
+  RandomTree,     ///< "random-tree": a maximal forest grown along a random order (selection random)
 };
 
 /// Which block is updated next.

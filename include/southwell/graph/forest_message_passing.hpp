@@ -6,6 +6,7 @@
 // O(|b|) time and memory per solve after an O(sum of degrees) set-up; loops over a BFS order, so
 // a path of any length needs no recursion.
 #include <Eigen/SparseCore>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,46 +20,23 @@ class ForestSolver {
  public:
   using Matrix = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex>;
 
-  /// `block` lists the nodes (rows/columns of the symmetric Q) of the block. Throws
-  /// InvalidArgument if the block's induced graph has a cycle.
-  ForestSolver(const Matrix& Q, const std::vector<Index>& block) : size_(Index(block.size())) {
-    std::vector<Index> position(Q.rows(), -1);
-    for (Index t = 0; t < size_; ++t) position[block[t]] = t;
-    diagonal_.assign(size_, 0);
-    parent_.assign(size_, -1);
-    parent_weight_.assign(size_, 0);
-    order_.reserve(size_);
-    std::vector<char> visited(size_, 0);
-    for (Index root = 0; root < size_; ++root) {
-      if (visited[root]) continue;
-      visited[root] = 1;
-      std::size_t head = order_.size();
-      order_.push_back(root);
-      while (head < order_.size()) {
-        const Index t = order_[head++];
-        for (typename Matrix::InnerIterator it(Q, block[t]); it; ++it) {
-          const Index u = position[it.row()];
-          if (u < 0) continue;
-          if (u == t) {
-            diagonal_[t] = it.value();
-            continue;
-          }
-          if (u == parent_[t]) continue;
-          if (visited[u])
-            throw InvalidArgument("ForestSolver: the block's graph has a cycle through nodes " +
-                                  std::to_string(block[t]) + " and " + std::to_string(block[u]));
-          visited[u] = 1;
-          parent_[u] = t;
-          parent_weight_[u] = it.value();
-          order_.push_back(u);
-        }
-      }
-    }
+  /// `block` lists the nodes (rows/columns of the symmetric Q) of the block; the system solved is
+  /// (Q_bb + shift I) x = r. Throws InvalidArgument if the block's induced graph has a cycle.
+  ForestSolver(const Matrix& Q, const std::vector<Index>& block, Scalar shift = 0) {
+    if (!build(Q, block, shift))
+      throw InvalidArgument("ForestSolver: the block's graph has a cycle through node " + std::to_string(cycle_node_));
+  }
+
+  /// The solver, or nullptr when the block's induced graph is not a forest.
+  static std::unique_ptr<ForestSolver> try_build(const Matrix& Q, const std::vector<Index>& block, Scalar shift = 0) {
+    std::unique_ptr<ForestSolver> solver(new ForestSolver());
+    if (!solver->build(Q, block, shift)) solver.reset();
+    return solver;
   }
 
   Index size() const { return size_; }
 
-  /// x = Q_bb^{-1} r, both indexed by position in the block.
+  /// x = (Q_bb + shift I)^{-1} r, both indexed by position in the block.
   void solve(const Vec<Scalar>& r, Vec<Scalar>& x) const {
     std::vector<Scalar> pivot(diagonal_), h(r.data(), r.data() + size_);
     for (Index k = size_ - 1; k >= 0; --k) {  // collect: children before parents
@@ -76,7 +54,47 @@ class ForestSolver {
   }
 
  private:
-  Index size_;
+  ForestSolver() = default;
+
+  bool build(const Matrix& Q, const std::vector<Index>& block, Scalar shift) {
+    size_ = Index(block.size());
+    std::vector<Index> position(Q.rows(), -1);
+    for (Index t = 0; t < size_; ++t) position[block[t]] = t;
+    diagonal_.assign(size_, shift);
+    parent_.assign(size_, -1);
+    parent_weight_.assign(size_, 0);
+    order_.reserve(size_);
+    std::vector<char> visited(size_, 0);
+    for (Index root = 0; root < size_; ++root) {
+      if (visited[root]) continue;
+      visited[root] = 1;
+      std::size_t head = order_.size();
+      order_.push_back(root);
+      while (head < order_.size()) {
+        const Index t = order_[head++];
+        for (typename Matrix::InnerIterator it(Q, block[t]); it; ++it) {
+          const Index u = position[it.row()];
+          if (u < 0) continue;
+          if (u == t) {
+            diagonal_[t] += it.value();
+            continue;
+          }
+          if (u == parent_[t]) continue;
+          if (visited[u]) {
+            cycle_node_ = block[t];
+            return false;
+          }
+          visited[u] = 1;
+          parent_[u] = t;
+          parent_weight_[u] = it.value();
+          order_.push_back(u);
+        }
+      }
+    }
+    return true;
+  }
+
+  Index size_ = 0, cycle_node_ = -1;
   std::vector<Scalar> diagonal_, parent_weight_;
   std::vector<Index> parent_, order_;
 };

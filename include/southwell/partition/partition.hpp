@@ -80,6 +80,10 @@ class Partition {
       }
       case PartitionRule::User:
       case PartitionRule::Variable:
+      case PartitionRule::RedBlack:
+      case PartitionRule::TreePartition:
+      case PartitionRule::GreedyTree:
+      case PartitionRule::RandomTree:
         throw InvalidArgument("Partition::make: '" + std::string(to_string(rule)) + "' is not a generated fixed partition");
     }
     return from_order(order, tau);

@@ -25,6 +25,8 @@ class GlmProblem {
   using Scalar = typename Design::Scalar;
   /// Least squares is a quadratic, so exact block minimisation is available.
   static constexpr bool kIsQuadratic = std::is_same_v<Loss, SquaredLoss<Scalar>>;
+  /// Forest-structured blocks need a sparse graph over the coordinates: quadratics only.
+  static constexpr bool kHasGraph = false;
 
   GlmProblem(Design design, Loss loss, Scalar l2 = 0)
       : A_(std::move(design)), loss_(std::move(loss)), l2_(l2), m_(A_.rows()), p_(A_.cols()),

@@ -22,6 +22,7 @@ class QuadraticProblem {
   using StorageIndex = StorageIndex_;
   using Matrix = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex>;
   static constexpr bool kIsQuadratic = true;
+  static constexpr bool kHasGraph = true;  ///< the graph is the off-diagonal pattern of Q
 
   /// Non-owning view of Q (both triangles stored). Throws InvalidArgument unless Q is square,
   /// compressed, finite, symmetric, with a positive diagonal, and c matches.
@@ -59,6 +60,7 @@ class QuadraticProblem {
 
   Index dim() const { return n_; }
   const Matrix& matrix() const { return *Q_; }
+  Scalar l2() const { return l2_; }
   const Vec<Scalar>& x() const { return x_; }
   const Vec<Scalar>& lipschitz() const { return lipschitz_; }
 

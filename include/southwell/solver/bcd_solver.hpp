@@ -16,6 +16,7 @@
 #include "southwell/core/errors.hpp"
 #include "southwell/core/options.hpp"
 #include "southwell/core/summary.hpp"
+#include "southwell/graph/forest_partitions.hpp"
 #include "southwell/solver/rule_factory.hpp"
 
 namespace southwell {
@@ -35,15 +36,26 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
                           " coordinates");
   if (!x.allFinite()) throw InvalidArgument("x0 has a non-finite entry");
   const bool variable = options.partition == PartitionRule::Variable;
-  if (options.partition != PartitionRule::User && options.block_size > n)
+  const bool forest = is_forest_rule(options.partition);  // block sizes come from the graph
+  check_forest_rules<Problem>(options);
+  if (options.partition != PartitionRule::User && !forest && options.block_size > n)
     throw InvalidArgument("SolverOptions::block_size = " + std::to_string(options.block_size) +
                           " exceeds the number of coordinates " + std::to_string(n));
 
   SolveContext<Problem> ctx(problem, options);
-  if (options.partition == PartitionRule::User)
+  if (options.partition == PartitionRule::User) {
     ctx.partition = Partition::from_blocks(options.user_blocks, n);
-  else if (!variable)
+  } else if (options.partition == PartitionRule::RedBlack || options.partition == PartitionRule::TreePartition) {
+    if constexpr (Problem::kHasGraph) {
+      const std::vector<Index> order = descending_order(problem.lipschitz());
+      ctx.partition = Partition::from_blocks(options.partition == PartitionRule::RedBlack
+                                                 ? red_black_blocks(problem.matrix(), order)
+                                                 : tree_partition_blocks(problem.matrix(), order),
+                                             n);
+    }
+  } else if (!variable && !forest) {
     ctx.partition = Partition::make(options.partition, n, options.block_size, problem.lipschitz(), options.seed);
+  }
   auto update = make_update<Problem>(options);
   auto selector = make_selector<Problem>(options);
 
@@ -95,8 +107,10 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
     return !options.optimal_value && gnorm <= options.tol * g0 && scaled_norm <= options.tol * scaled_g0;
   };
   const bool exact_each_iteration = options.record_history || options.optimal_value.has_value();
-  const Index check_every =
-      options.check_every > 0 ? options.check_every : std::max<Index>(1, (n + options.block_size - 1) / options.block_size);
+  // Default: one epoch; forest blocks hold a large share of the coordinates, so every iteration.
+  const Index check_every = options.check_every > 0 ? options.check_every
+                            : forest                 ? 1
+                                                     : std::max<Index>(1, (n + options.block_size - 1) / options.block_size);
 
   if (!std::isfinite(summary.initial_objective) || !std::isfinite(g0)) {
     summary.status = Status::NumericalFailure;

@@ -6,17 +6,51 @@
 
 #include "southwell/core/errors.hpp"
 #include "southwell/selection/fixed_block_rules.hpp"
+#include "southwell/selection/forest_selection.hpp"
 #include "southwell/selection/iterative_hard_thresholding.hpp"
 #include "southwell/selection/variable_block_rules.hpp"
 #include "southwell/update/adaptive_update.hpp"
+#include "southwell/update/exact_update.hpp"
 #include "southwell/update/gradient_update.hpp"
 #include "southwell/update/matrix_update.hpp"
 #include "southwell/update/newton_update.hpp"
 
 namespace southwell {
 
+/// True for the forest-structured block rules, which need a quadratic's graph and `exact`.
+inline bool is_forest_rule(PartitionRule rule) {
+  return rule == PartitionRule::RedBlack || rule == PartitionRule::TreePartition ||
+         rule == PartitionRule::GreedyTree || rule == PartitionRule::RandomTree;
+}
+
+/// Refuses forest rules where they do not apply, naming what does.
+template <class Problem>
+void check_forest_rules(const SolverOptions& options) {
+  if (!is_forest_rule(options.partition)) return;
+  const std::string name(to_string(options.partition));
+  if constexpr (!Problem::kHasGraph)
+    throw InvalidArgument("partition '" + name + "' needs a quadratic problem (its graph is the pattern of Q); "
+                          "for this problem use order, sorted, avg, random, user blocks or variable");
+  if (options.update != UpdateRule::Exact)
+    throw InvalidArgument("partition '" + name + "' works with update 'exact' only (message passing on forests), not '" +
+                          std::string(to_string(options.update)) + "'");
+  const SelectionRule s = options.selection;
+  if (options.partition == PartitionRule::GreedyTree && s != SelectionRule::GS)
+    throw InvalidArgument("partition 'greedy-tree' goes with selection 'gs' (use 'random-tree' with 'random')");
+  if (options.partition == PartitionRule::RandomTree && s != SelectionRule::Random)
+    throw InvalidArgument("partition 'random-tree' goes with selection 'random' (use 'greedy-tree' with 'gs')");
+  if ((options.partition == PartitionRule::RedBlack || options.partition == PartitionRule::TreePartition) &&
+      s != SelectionRule::Cyclic && s != SelectionRule::Random && s != SelectionRule::GS && s != SelectionRule::GSD)
+    throw InvalidArgument("partition '" + name + "' goes with selection cyclic, random, gs or gsd (its blocks are "
+                          "too large for the curvature of lipschitz, gsl and gsq)");
+}
+
 template <class Problem>
 std::unique_ptr<Selector<Problem>> make_selector(const SolverOptions& options) {
+  if constexpr (Problem::kHasGraph) {
+    if (options.partition == PartitionRule::GreedyTree) return std::make_unique<ForestSelector<Problem>>(true);
+    if (options.partition == PartitionRule::RandomTree) return std::make_unique<ForestSelector<Problem>>(false);
+  }
   const bool variable = options.partition == PartitionRule::Variable;
   switch (options.selection) {
     case SelectionRule::Cyclic:
@@ -53,7 +87,7 @@ std::unique_ptr<BlockUpdate<Problem>> make_update(const SolverOptions& options) 
       return std::make_unique<NewtonUpdate<Problem>>();
     case UpdateRule::Exact:
       if constexpr (Problem::kIsQuadratic) {
-        return std::make_unique<MatrixUpdate<Problem>>();  // H_b is the exact block Hessian
+        return std::make_unique<ExactUpdate<Problem>>();
       } else {
         throw InvalidArgument(
             "update 'exact' needs a quadratic objective (least-squares or quadratic); for this "

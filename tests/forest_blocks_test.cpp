@@ -1,0 +1,185 @@
+// Forest-structured blocks on quadratics: the partitions are what they claim, every forest rule
+// converges to the CHOLMOD solution, and the paper's Fig. 6 ordering holds on its lattice.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "southwell/datasets/synthetic.hpp"
+#include "southwell/graph/forest_partitions.hpp"
+#include "test_problems.hpp"
+
+namespace southwell::testing {
+namespace {
+
+using SparseD = Eigen::SparseMatrix<double>;
+
+std::vector<Index> natural_order(Index n) {
+  std::vector<Index> order(n);
+  std::iota(order.begin(), order.end(), Index(0));
+  return order;
+}
+
+/// Edges inside `block` and whether they form a forest (edges = nodes - components).
+bool is_forest(const SparseD& Q, const std::vector<Index>& block) {
+  std::vector<char> in(Q.rows(), 0);
+  for (Index i : block) in[i] = 1;
+  DisjointSets sets(Q.rows());
+  Index edges = 0, components = Index(block.size());
+  for (Index i : block)
+    for (SparseD::InnerIterator it(Q, i); it; ++it)
+      if (it.row() > i && in[it.row()]) {
+        ++edges;
+        if (sets.find(i) != sets.find(it.row())) --components;
+        sets.unite(i, it.row());
+      }
+  return edges == Index(block.size()) - components;
+}
+
+bool is_independent(const SparseD& Q, const std::vector<Index>& block) {
+  std::set<Index> in(block.begin(), block.end());
+  for (Index i : block)
+    for (SparseD::InnerIterator it(Q, i); it; ++it)
+      if (it.row() != i && in.count(it.row())) return false;
+  return true;
+}
+
+void expect_cover(const std::vector<std::vector<Index>>& blocks, Index n) {
+  std::vector<int> count(n, 0);
+  for (const auto& b : blocks)
+    for (Index i : b) ++count[i];
+  for (Index i = 0; i < n; ++i) ASSERT_EQ(count[i], 1) << "node " << i;
+}
+
+TEST(ForestPartitions, LatticeRedBlackIsTheCheckerboard) {
+  const auto d = datasets::dataset_d(12, 0);  // no labels: the whole 12 x 12 lattice
+  const auto blocks = red_black_blocks(d.Q, natural_order(d.Q.rows()));
+  ASSERT_EQ(blocks.size(), 2u);
+  expect_cover(blocks, 144);
+  for (const auto& b : blocks) {
+    EXPECT_TRUE(is_independent(d.Q, b));
+    const Index parity = (b[0] % 12 + b[0] / 12) % 2;
+    for (Index i : b) EXPECT_EQ((i % 12 + i / 12) % 2, parity);
+  }
+}
+
+TEST(ForestPartitions, GeneralGraphsGetIndependentSetsAndForests) {
+  for (unsigned seed = 0; seed < 5; ++seed) {
+    const SparseD Q = random_spd(seed, 60, 0.1);
+    const auto order = descending_order(Vec<double>(Q.diagonal()));
+    const auto colours = red_black_blocks(Q, order);
+    expect_cover(colours, 60);
+    for (const auto& b : colours) EXPECT_TRUE(is_independent(Q, b));
+    const auto forests = tree_partition_blocks(Q, order);
+    expect_cover(forests, 60);
+    EXPECT_LT(forests.size(), colours.size() + 1);  // forests are larger than independent sets
+    for (const auto& b : forests) EXPECT_TRUE(is_forest(Q, b));
+  }
+}
+
+TEST(ForestPartitions, GrownForestIsMaximal) {
+  const SparseD Q = random_spd(7, 50, 0.15);
+  std::vector<char> in_forest(50, 0);
+  DisjointSets trees(50);
+  std::vector<Index> roots, block;
+  grow_forest(Q, natural_order(50), in_forest, trees, roots, block);
+  EXPECT_TRUE(is_forest(Q, block));
+  std::set<Index> in(block.begin(), block.end());
+  for (Index i = 0; i < 50; ++i) {
+    if (in.count(i)) continue;
+    std::vector<Index> bigger = block;
+    bigger.push_back(i);
+    EXPECT_FALSE(is_forest(Q, bigger)) << "node " << i << " could have joined";
+  }
+}
+
+struct ForestRule {
+  PartitionRule partition;
+  SelectionRule selection;
+};
+
+TEST(ForestRules, ConvergeToTheCholmodSolution) {
+  const auto d = datasets::dataset_d(15, 20, 3);
+  const SparseD general = random_spd(8, 80, 0.08);
+  const VecD c_general = random_vector(9, 80);
+  for (const ForestRule rule : {ForestRule{PartitionRule::RedBlack, SelectionRule::Cyclic},
+                                ForestRule{PartitionRule::TreePartition, SelectionRule::Cyclic},
+                                ForestRule{PartitionRule::TreePartition, SelectionRule::GS},
+                                ForestRule{PartitionRule::GreedyTree, SelectionRule::GS},
+                                ForestRule{PartitionRule::RandomTree, SelectionRule::Random}}) {
+    for (int which = 0; which < 2; ++which) {
+      const SparseD& Q = which == 0 ? d.Q : general;
+      const VecD& c = which == 0 ? d.c : c_general;
+      QuadraticProblem<double, int> problem(Q, c, 0.01);
+      SolverOptions o;
+      o.partition = rule.partition;
+      o.selection = rule.selection;
+      o.update = UpdateRule::Exact;
+      o.tol = 1e-10;
+      o.max_iterations = 100000;
+      VecD x;
+      const Summary s = solve(problem, o, x);
+      const double f_star = quadratic_optimum(Q, c, 0.01);
+      EXPECT_EQ(s.status, Status::Converged) << to_string(rule.partition) << " " << s.brief_report();
+      EXPECT_NEAR(s.final_objective, f_star, 1e-9 * (1 + std::abs(f_star))) << to_string(rule.partition);
+    }
+  }
+}
+
+/// Fig. 6a: on the 50 x 50 lattice, forest blocks beat independent sets, which beat the general
+/// baseline (greedy blocks of n^(1/3) coordinates solved exactly).
+TEST(ForestRules, PaperLatticeOrdering) {
+  const auto d = datasets::dataset_d();
+  const double f_star = quadratic_optimum(d.Q, d.c, 0);
+  auto gap_after = [&](PartitionRule p, SelectionRule s, Index block_size) {
+    QuadraticProblem<double, int> problem(d.Q, d.c);
+    SolverOptions o;
+    o.partition = p;
+    o.selection = s;
+    o.update = UpdateRule::Exact;
+    o.block_size = block_size;
+    o.max_iterations = 100;
+    o.tol = 0;
+    VecD x;
+    return solve(problem, o, x).final_objective - f_star;
+  };
+  const double greedy_tree = gap_after(PartitionRule::GreedyTree, SelectionRule::GS, 1);
+  const double tree_partition = gap_after(PartitionRule::TreePartition, SelectionRule::Cyclic, 1);
+  const double random_tree = gap_after(PartitionRule::RandomTree, SelectionRule::Random, 1);
+  const double red_black = gap_after(PartitionRule::RedBlack, SelectionRule::Cyclic, 1);
+  const double general = gap_after(PartitionRule::Variable, SelectionRule::GS, 13);
+  EXPECT_LT(std::min(greedy_tree, tree_partition), random_tree);
+  EXPECT_LT(random_tree, red_black);
+  EXPECT_LT(red_black, general);
+  EXPECT_LT(1e3 * greedy_tree, general);
+}
+
+TEST(ForestRules, RefusedWhereTheyDoNotApply) {
+  const auto d = datasets::dataset_d(6, 3);
+  QuadraticProblem<double, int> quadratic(d.Q, d.c);
+  SolverOptions o;
+  o.partition = PartitionRule::GreedyTree;
+  o.selection = SelectionRule::GS;
+  o.update = UpdateRule::Gradient;
+  VecD x;
+  EXPECT_THROW(solve(quadratic, o, x), InvalidArgument);  // needs exact
+  o.update = UpdateRule::Exact;
+  o.selection = SelectionRule::Random;
+  EXPECT_THROW(solve(quadratic, o, x), InvalidArgument);  // greedy-tree pairs with gs
+  o.partition = PartitionRule::RedBlack;
+  o.selection = SelectionRule::GSQ;
+  EXPECT_THROW(solve(quadratic, o, x), InvalidArgument);  // blocks too large for GSQ
+  const MatD A = random_design(3, 10, 5);
+  SparseD As = A.sparseView();
+  As.makeCompressed();
+  auto ls = least_squares(As, VecD(VecD::Ones(10)));
+  o.selection = SelectionRule::Cyclic;
+  try {
+    solve(ls, o, x = VecD());
+    ADD_FAILURE() << "forest partition accepted on least squares";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("needs a quadratic problem"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace southwell::testing
