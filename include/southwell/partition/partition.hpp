@@ -95,11 +95,6 @@ class Partition {
   const Index* block_begin(Index b) const { return idx_.data() + ptr_[b]; }
   const Index* block_end(Index b) const { return idx_.data() + ptr_[b + 1]; }
   Index block_of(Index j) const { return block_of_[j]; }
-  Index max_block_size() const {
-    Index s = 0;
-    for (Index b = 0; b < num_blocks(); ++b) s = std::max(s, block_size(b));
-    return s;
-  }
   void fill(Index b, Block& out) const {
     out.coords.assign(block_begin(b), block_end(b));
     out.id = b;
