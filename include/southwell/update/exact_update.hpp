@@ -36,18 +36,19 @@ class ExactUpdate<Problem, true> final : public BlockUpdate<Problem> {
                     Vec<Scalar>& d) override {
     const Solver* solver = nullptr;
     std::unique_ptr<Solver> variable_block;
+    if (position_.empty()) position_.assign(ctx.problem.dim(), -1);
     if (block.id >= 0) {
       if (cache_.empty()) {
         cache_.resize(ctx.partition->num_blocks());
         built_.assign(ctx.partition->num_blocks(), 0);
       }
       if (!built_[block.id]) {
-        cache_[block.id] = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2());
+        cache_[block.id] = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2(), position_);
         built_[block.id] = 1;
       }
       solver = cache_[block.id].get();
     } else {
-      variable_block = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2());
+      variable_block = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2(), position_);
       solver = variable_block.get();
     }
     if (solver) solver->solve(-g_b, d);
@@ -58,6 +59,7 @@ class ExactUpdate<Problem, true> final : public BlockUpdate<Problem> {
   MatrixUpdate<Problem> dense_;
   std::vector<std::unique_ptr<Solver>> cache_;  // nullptr: that fixed block is not a forest
   std::vector<char> built_;
+  std::vector<Index> position_;  // scratch for try_build, all -1 between calls
 };
 
 }  // namespace southwell
