@@ -70,7 +70,8 @@ class Report {
     std::printf("%-26s %-24s %12.3e %12.3e %12.3e %8lld %10.4f\n", problem_.c_str(), method.c_str(), gap(100), gap(250),
                 gap(500), static_cast<long long>(s.iterations), ms);
     std::fflush(stdout);
-    for (std::size_t k = 0; k < s.objective_history.size(); ++k) csv_ << method << ',' << k << ',' << gap(k) << '\n';
+    for (std::size_t k = 0; k < s.objective_history.size(); ++k)
+      csv_ << '"' << method << "\"," << k << ',' << gap(k) << '\n';  // names may hold commas
   }
 
  private:
