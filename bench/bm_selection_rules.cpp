@@ -9,6 +9,7 @@
 
 #include "southwell/datasets/synthetic.hpp"
 #include "southwell/southwell.hpp"
+#include "timed_solve.hpp"
 
 namespace sw = southwell;
 
@@ -35,17 +36,7 @@ void BM_Selection(benchmark::State& state) {
   o.selection = selection;
   o.update = sw::UpdateRule::Gradient;
   o.block_size = 5;
-  o.max_iterations = iterations;
-  o.tol = 0;
-  o.check_every = iterations + 1;  // no gradient-norm checks inside the timed loop
-  for (auto _ : state) {
-    sw::Vec<double> x;
-    const sw::Summary s = sw::solve(problem, o, x);
-    state.SetIterationTime(s.solve_seconds);
-    benchmark::DoNotOptimize(s.final_objective);
-  }
-  state.counters["iters_per_s"] =
-      benchmark::Counter(double(iterations) * double(state.iterations()), benchmark::Counter::kIsRate);
+  time_solve(state, problem, o, iterations);
   state.SetLabel(std::string(sw::to_string(selection)) + (partition == sw::PartitionRule::Variable ? "-VB" : "-FB"));
 }
 
