@@ -46,7 +46,7 @@ std::vector<Method> forest_methods() {
   const auto exact = sw::UpdateRule::Exact;
   return {{"Greedy Tree", P::GreedyTree, S::GS, exact},     {"Tree Partitions", P::TreePartition, S::Cyclic, exact},
           {"Random Tree", P::RandomTree, S::Random, exact}, {"Red Black", P::RedBlack, S::Cyclic, exact},
-          {"General (GS, tau=13)", P::Variable, S::GS, exact}};
+          {"General (GS, tau=n^(1/3))", P::General, S::GS, exact}};
 }
 
 class Report {
@@ -171,7 +171,14 @@ int main(int argc, char** argv) {
     const double f_star = -0.5 * d.c.dot(x_star);
     sw::QuadraticProblem<double, int> quadratic(d.Q, d.c);
     compare(report, "D-lattice-exact", quadratic, f_star, greedy_vs_random(sw::UpdateRule::Exact), 5);
-    compare(report, "D-lattice-forests", quadratic, f_star, forest_methods(), 13);
+    quadratic.set_lattice(d.lattice);  // checkerboard and comb partitions
+    compare(report, "D-lattice-forests", quadratic, f_star, forest_methods(), sw::general_block_size(d.Q.rows()));
+
+    const auto e = sw::datasets::dataset_e();  // two moons, 5-NN graph
+    const sw::Vec<double> e_star = sw::SparseCholesky(e.Q).solve(e.c);
+    sw::QuadraticProblem<double, int> knn(e.Q, e.c);
+    compare(report, "E-knn-forests", knn, -0.5 * e.c.dot(e_star), forest_methods(),
+            sw::general_block_size(e.Q.rows()));
 
     if (!synthetic_only) real_datasets(report, shared);
     std::printf("\nHistories written to %s/*.csv\n", output_dir.c_str());

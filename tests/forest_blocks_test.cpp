@@ -2,6 +2,7 @@
 // converges to the CHOLMOD solution, and the paper's Fig. 6 ordering holds on its lattice.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 
 #include "southwell/datasets/synthetic.hpp"
@@ -51,15 +52,54 @@ void expect_cover(const std::vector<std::vector<Index>>& blocks, Index n) {
 }
 
 TEST(ForestPartitions, LatticeRedBlackIsTheCheckerboard) {
-  const auto d = datasets::dataset_d(12, 0);  // no labels: the whole 12 x 12 lattice
-  const auto blocks = red_black_blocks(d.Q, natural_order(d.Q.rows()));
+  const SparseD W = datasets::lattice_graph(12, 12);  // the whole lattice, same pattern as Q
+  const auto blocks = red_black_blocks(W, natural_order(W.rows()));
   ASSERT_EQ(blocks.size(), 2u);
   expect_cover(blocks, 144);
   for (const auto& b : blocks) {
-    EXPECT_TRUE(is_independent(d.Q, b));
+    EXPECT_TRUE(is_independent(W, b));
     const Index parity = (b[0] % 12 + b[0] / 12) % 2;
     for (Index i : b) EXPECT_EQ((i % 12 + i / 12) % 2, parity);
   }
+}
+
+/// Section 7.2 of the spec, checked cell by cell on a lattice with labelled nodes removed.
+TEST(ForestPartitions, LatticeCombsAndCheckerboardFollowTheSpec) {
+  const Index rows = 9, cols = 8;
+  std::mt19937_64 rng(4);
+  const LabelPropagation system(datasets::lattice_graph(rows, cols), datasets::random_nodes(rows * cols, 10, rng),
+                                Mat<double>::Ones(10, 1));
+  const SparseD Q = system.Q();
+  const LatticeGeometry g = system.lattice(rows, cols);
+  ASSERT_EQ(Index(g.cell.size()), Q.rows());
+  const auto combs = lattice_comb_blocks(g);
+  ASSERT_EQ(combs.size(), 2u);
+  expect_cover(combs, Q.rows());
+  for (Index j : combs[0]) {  // white: row 0, or an even column above the last row
+    const Index r = g.cell[j] % rows, c = g.cell[j] / rows;
+    EXPECT_TRUE(r == 0 || (c % 2 == 0 && r < rows - 1)) << "cell " << g.cell[j];
+  }
+  for (Index j : combs[1]) {  // black: the last row, or an odd column below row 0
+    const Index r = g.cell[j] % rows, c = g.cell[j] / rows;
+    EXPECT_TRUE(r == rows - 1 || (c % 2 == 1 && r > 0)) << "cell " << g.cell[j];
+  }
+  for (const auto& b : combs) EXPECT_TRUE(is_forest(Q, b));
+  // Without removed nodes each comb is one tree: edges = nodes - 1.
+  const SparseD full = datasets::lattice_graph(rows, cols);
+  LatticeGeometry whole{rows, cols, {}};
+  for (Index i = 0; i < rows * cols; ++i) whole.cell.push_back(i);
+  for (const auto& b : lattice_comb_blocks(whole)) {
+    Index edges = 0;
+    std::set<Index> in(b.begin(), b.end());
+    for (Index i : b)
+      for (SparseD::InnerIterator it(full, i); it; ++it) edges += it.row() > i && in.count(it.row());
+    EXPECT_EQ(edges, Index(b.size()) - 1);
+  }
+  const auto checkerboard = lattice_checkerboard_blocks(g);
+  ASSERT_EQ(checkerboard.size(), 2u);
+  expect_cover(checkerboard, Q.rows());
+  for (Index j : checkerboard[0]) EXPECT_EQ((g.cell[j] % rows + g.cell[j] / rows) % 2, 0);
+  for (const auto& b : checkerboard) EXPECT_TRUE(is_independent(Q, b));
 }
 
 TEST(ForestPartitions, GeneralGraphsGetIndependentSetsAndForests) {
@@ -106,10 +146,11 @@ TEST(ForestRules, ConvergeToTheCholmodSolution) {
                                 ForestRule{PartitionRule::TreePartition, SelectionRule::GS},
                                 ForestRule{PartitionRule::GreedyTree, SelectionRule::GS},
                                 ForestRule{PartitionRule::RandomTree, SelectionRule::Random}}) {
-    for (int which = 0; which < 2; ++which) {
-      const SparseD& Q = which == 0 ? d.Q : general;
-      const VecD& c = which == 0 ? d.c : c_general;
+    for (int which = 0; which < 3; ++which) {  // lattice as a general graph, lattice, random graph
+      const SparseD& Q = which < 2 ? d.Q : general;
+      const VecD& c = which < 2 ? d.c : c_general;
       QuadraticProblem<double, int> problem(Q, c, 0.01);
+      if (which == 1) problem.set_lattice(d.lattice);
       SolverOptions o;
       o.partition = rule.partition;
       o.selection = rule.selection;
@@ -132,6 +173,7 @@ TEST(ForestRules, PaperLatticeOrdering) {
   const double f_star = quadratic_optimum(d.Q, d.c, 0);
   auto gap_after = [&](PartitionRule p, SelectionRule s, Index block_size) {
     QuadraticProblem<double, int> problem(d.Q, d.c);
+    problem.set_lattice(d.lattice);  // the paper's checkerboard and combs
     SolverOptions o;
     o.partition = p;
     o.selection = s;
@@ -146,7 +188,7 @@ TEST(ForestRules, PaperLatticeOrdering) {
   const double tree_partition = gap_after(PartitionRule::TreePartition, SelectionRule::Cyclic, 1);
   const double random_tree = gap_after(PartitionRule::RandomTree, SelectionRule::Random, 1);
   const double red_black = gap_after(PartitionRule::RedBlack, SelectionRule::Cyclic, 1);
-  const double general = gap_after(PartitionRule::Variable, SelectionRule::GS, 13);
+  const double general = gap_after(PartitionRule::General, SelectionRule::GS, general_block_size(d.Q.rows()));
   EXPECT_LT(std::min(greedy_tree, tree_partition), random_tree);
   EXPECT_LT(random_tree, red_black);
   EXPECT_LT(red_black, general);

@@ -1,5 +1,6 @@
 #include "southwell/core/options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@ constexpr std::pair<PartitionRule, std::string_view> kPartitions[] = {
     {PartitionRule::Random, "random"}, {PartitionRule::User, "user"},     {PartitionRule::Variable, "variable"},
     {PartitionRule::RedBlack, "red-black"}, {PartitionRule::TreePartition, "tree-partition"},
     {PartitionRule::GreedyTree, "greedy-tree"}, {PartitionRule::RandomTree, "random-tree"},
+    {PartitionRule::General, "general"},
 };
 constexpr std::pair<SelectionRule, std::string_view> kSelections[] = {
     {SelectionRule::Cyclic, "cyclic"}, {SelectionRule::Random, "random"}, {SelectionRule::Lipschitz, "lipschitz"},
@@ -57,6 +59,13 @@ void require(bool ok, const std::string& message) {
 }
 
 }  // namespace
+
+Index general_block_size(Index n) {
+  Index root = std::max<Index>(1, Index(std::cbrt(double(n))));
+  while (root > 1 && root * root * root > n) --root;  // cbrt may round up at exact cubes
+  while ((root + 1) * (root + 1) * (root + 1) <= n) ++root;
+  return root;
+}
 
 std::string_view to_string(PartitionRule rule) { return name_of(kPartitions, rule); }
 std::string_view to_string(SelectionRule rule) { return name_of(kSelections, rule); }

@@ -27,7 +27,14 @@ enum class PartitionRule {
   TreePartition,  ///< "tree-partition": a fixed partition into forests (first fit, by descending L_i)
   GreedyTree,     ///< "greedy-tree": a maximal forest grown along decreasing |g_i| (selection gs)
   RandomTree,     ///< "random-tree": a maximal forest grown along a random order (selection random)
+  /// "general": the paper's baseline for the forest rules, variable blocks of block_size
+  /// coordinates chosen by gs and solved exactly by a dense factorisation (the paper uses
+  /// block_size = general_block_size(n) = floor(n^(1/3)), so an iteration costs O(n)).
+  General,
 };
+
+/// floor(n^(1/3)), at least 1: the block size of the paper's "general" baseline.
+Index general_block_size(Index n);
 
 /// Which block is updated next.
 enum class SelectionRule {

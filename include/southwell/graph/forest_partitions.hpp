@@ -7,6 +7,9 @@
 //                         acyclic (its neighbours there lie in distinct trees)
 //   grow_forest           a maximal induced forest taken greedily along a node order (the
 //                         paper's Greedy Tree and Random Tree blocks)
+//   lattice_checkerboard_blocks, lattice_comb_blocks
+//                         the paper's partitions of a lattice (section 7.2), used instead of the
+//                         general ones when the problem knows its lattice geometry
 #include <Eigen/SparseCore>
 #include <algorithm>
 #include <numeric>
@@ -157,6 +160,37 @@ void grow_forest(const Matrix& Q, const std::vector<Index>& order, std::vector<c
   for (Index i : block) in_forest[i] = 0;
   trees.reset();
   std::sort(block.begin(), block.end());
+}
+
+/// Where a problem's coordinates sit on a rows x cols lattice: coordinate j is at cell[j] =
+/// column * rows + row. Several coordinates may share a cell (K classes of one node).
+struct LatticeGeometry {
+  Index rows = 0, cols = 0;
+  std::vector<Index> cell;
+  Index row(Index j) const { return cell[j] % rows; }
+  Index col(Index j) const { return cell[j] / rows; }
+};
+
+/// The checkerboard: red = {row + column even}, black = the rest (empty blocks dropped).
+inline std::vector<std::vector<Index>> lattice_checkerboard_blocks(const LatticeGeometry& g) {
+  std::vector<std::vector<Index>> blocks(2);
+  for (Index j = 0; j < Index(g.cell.size()); ++j) blocks[(g.row(j) + g.col(j)) % 2].push_back(j);
+  blocks.erase(std::remove_if(blocks.begin(), blocks.end(), [](const auto& b) { return b.empty(); }), blocks.end());
+  return blocks;
+}
+
+/// Two comb-shaped trees: white = row 0 and the even columns above the last row; black = the last
+/// row and the odd columns below row 0. Coordinates removed from the lattice (labelled nodes)
+/// turn the combs into forests.
+inline std::vector<std::vector<Index>> lattice_comb_blocks(const LatticeGeometry& g) {
+  std::vector<std::vector<Index>> blocks(2);
+  for (Index j = 0; j < Index(g.cell.size()); ++j) {
+    const Index r = g.row(j), c = g.col(j);
+    const bool white = r == 0 || (c % 2 == 0 && r + 1 < g.rows);
+    blocks[white ? 0 : 1].push_back(j);
+  }
+  blocks.erase(std::remove_if(blocks.begin(), blocks.end(), [](const auto& b) { return b.empty(); }), blocks.end());
+  return blocks;
 }
 
 }  // namespace southwell

@@ -1,7 +1,10 @@
 #pragma once
 // Sparse quadratic f(x) = x'Qx/2 - c'x + (l2/2)||x||^2 with Q symmetric positive definite.
 // The gradient g = Qx - c + l2 x is the state: a step on block b updates it through the columns
-// of b in O(sum of their degrees), so greedy rules are cheap whenever Q is sparse.
+// of b in O(sum of their degrees), so greedy rules are cheap whenever Q is sparse. Steps on
+// large blocks (forest blocks hold about half the nodes) update the gradient by a parallel
+// gather over its rows instead: each row is summed by one thread in a fixed order, so the
+// iterates do not depend on the number of threads.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,6 +15,7 @@
 
 #include "southwell/core/errors.hpp"
 #include "southwell/core/types.hpp"
+#include "southwell/graph/forest_partitions.hpp"
 
 namespace southwell {
 
@@ -58,6 +62,33 @@ class QuadraticProblem {
     reset(Vec<Scalar>::Zero(n_));
   }
 
+  /// Declares that the coordinates sit on a lattice (the red-black and tree-partition rules then
+  /// use the paper's checkerboard and comb partitions). Throws InvalidArgument unless every
+  /// off-diagonal nonzero of Q joins lattice neighbours.
+  void set_lattice(LatticeGeometry geometry) {
+    if (Index(geometry.cell.size()) != n_ || geometry.rows <= 0 || geometry.cols <= 0)
+      throw InvalidArgument("lattice geometry: need rows, cols >= 1 and one cell per coordinate (" +
+                            std::to_string(n_) + "), got " + std::to_string(geometry.cell.size()));
+    for (Index j = 0; j < n_; ++j) {
+      if (geometry.cell[j] < 0 || geometry.cell[j] >= geometry.rows * geometry.cols)
+        throw InvalidArgument("lattice geometry: cell " + std::to_string(geometry.cell[j]) + " of coordinate " +
+                              std::to_string(j) + " is outside the " + std::to_string(geometry.rows) + " x " +
+                              std::to_string(geometry.cols) + " lattice");
+    }
+    for (Index j = 0; j < n_; ++j)
+      for (typename Matrix::InnerIterator it(*Q_, j); it; ++it) {
+        const Index i = it.row();
+        if (i == j) continue;
+        const Index distance = std::abs(geometry.row(i) - geometry.row(j)) + std::abs(geometry.col(i) - geometry.col(j));
+        if (distance != 1)
+          throw InvalidArgument("lattice geometry: Q(" + std::to_string(i) + ", " + std::to_string(j) +
+                                ") joins cells that are not lattice neighbours");
+      }
+    lattice_ = std::move(geometry);
+  }
+  /// The lattice geometry, or nullptr when none was set.
+  const LatticeGeometry* lattice() const { return lattice_.cell.empty() ? nullptr : &lattice_; }
+
   Index dim() const { return n_; }
   const Matrix& matrix() const { return *Q_; }
   Scalar l2() const { return l2_; }
@@ -91,18 +122,23 @@ class QuadraticProblem {
 
   void apply_step(const Block& block, const Vec<Scalar>& d) {
     changed_.clear();
+    all_changed_ = false;
     gradient_refreshed_ = false;
     double half_old = 0;  // f(x+d) - f(x) = (g_old + g_new)_b' d / 2 exactly for a quadratic
     for (Index t = 0; t < block.size(); ++t) half_old += double(g_[block.coords[t]]) * d[t];
-    for (Index t = 0; t < block.size(); ++t) {
-      const Index j = block.coords[t];
-      if (d[t] == 0) continue;
-      x_[j] += d[t];
-      g_[j] += l2_ * d[t];
-      changed_.push_back(j);
-      for (typename Matrix::InnerIterator it(*Q_, j); it; ++it) {
-        g_[it.row()] += it.value() * d[t];
-        changed_.push_back(it.row());
+    if (block.size() >= kGatherMinimum && 8 * block.size() >= n_) {
+      gather_step(block, d);
+    } else {
+      for (Index t = 0; t < block.size(); ++t) {
+        const Index j = block.coords[t];
+        if (d[t] == 0) continue;
+        x_[j] += d[t];
+        g_[j] += l2_ * d[t];
+        changed_.push_back(j);
+        for (typename Matrix::InnerIterator it(*Q_, j); it; ++it) {
+          g_[it.row()] += it.value() * d[t];
+          changed_.push_back(it.row());
+        }
       }
     }
     double half_new = 0;
@@ -116,10 +152,14 @@ class QuadraticProblem {
   }
   bool gradient_refreshed() const { return gradient_refreshed_; }
   /// An upper bound on how many coordinates' gradients the last step changed.
-  Index changed_count() const { return Index(changed_.size()); }
+  Index changed_count() const { return all_changed_ ? n_ : Index(changed_.size()); }
   template <class F>
   void for_each_changed_coordinate(F&& f) const {
-    for (Index j : changed_) f(j);
+    if (all_changed_) {
+      for (Index j = 0; j < n_; ++j) f(j);
+    } else {
+      for (Index j : changed_) f(j);
+    }
   }
 
   double trial_value(const Block& block, const Vec<Scalar>& d) {
@@ -175,8 +215,35 @@ class QuadraticProblem {
   }
 
  private:
+  static constexpr Index kGatherMinimum = 4096;
+
+  /// g += (Q + l2 I) d over all rows in parallel; Q is symmetric, so row r is column r.
+  void gather_step(const Block& block, const Vec<Scalar>& d) {
+    if (step_.size() != n_) step_ = Vec<Scalar>::Zero(n_);
+    for (Index t = 0; t < block.size(); ++t) {
+      step_[block.coords[t]] = d[t];
+      x_[block.coords[t]] += d[t];
+    }
+    const Matrix& Q = *Q_;
+#pragma omp parallel for schedule(static)
+    for (Index r = 0; r < n_; ++r) {
+      Scalar sum = l2_ * step_[r];
+      for (typename Matrix::InnerIterator it(Q, r); it; ++it) sum += it.value() * step_[it.row()];
+      g_[r] += sum;
+    }
+    for (Index t = 0; t < block.size(); ++t) step_[block.coords[t]] = 0;
+    all_changed_ = true;
+  }
+
   void refresh_gradient() {
-    g_ = (*Q_) * x_ + l2_ * x_ - c_;
+    const Matrix& Q = *Q_;
+    g_.resize(n_);
+#pragma omp parallel for schedule(static)
+    for (Index r = 0; r < n_; ++r) {
+      Scalar sum = l2_ * x_[r] - c_[r];
+      for (typename Matrix::InnerIterator it(Q, r); it; ++it) sum += it.value() * x_[it.row()];
+      g_[r] = sum;
+    }
     updates_since_refresh_ = 0;
     gradient_refreshed_ = true;
   }
@@ -187,8 +254,10 @@ class QuadraticProblem {
   Index n_ = 0;
   Vec<Scalar> x_, g_, lipschitz_;
   double value_ = 0;
-  bool gradient_refreshed_ = false;
+  bool gradient_refreshed_ = false, all_changed_ = false;
   Index updates_since_refresh_ = 0;
+  Vec<Scalar> step_;  // zero outside gather_step
+  LatticeGeometry lattice_;
   std::vector<Index> changed_, position_;
 };
 

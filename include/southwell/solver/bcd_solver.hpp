@@ -35,7 +35,7 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
     throw InvalidArgument("x has size " + std::to_string(x.size()) + ", the problem has " + std::to_string(n) +
                           " coordinates");
   if (!x.allFinite()) throw InvalidArgument("x0 has a non-finite entry");
-  const bool variable = options.partition == PartitionRule::Variable;
+  const bool variable = options.partition == PartitionRule::Variable || options.partition == PartitionRule::General;
   const bool forest = is_forest_rule(options.partition);  // block sizes come from the graph
   check_forest_rules<Problem>(options);
   if (options.partition != PartitionRule::User && !forest && options.block_size > n)
@@ -47,11 +47,15 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
     ctx.partition = Partition::from_blocks(options.user_blocks, n);
   } else if (options.partition == PartitionRule::RedBlack || options.partition == PartitionRule::TreePartition) {
     if constexpr (Problem::kHasGraph) {
-      const std::vector<Index> order = descending_order(problem.lipschitz());
-      ctx.partition = Partition::from_blocks(options.partition == PartitionRule::RedBlack
-                                                 ? red_black_blocks(problem.matrix(), order)
-                                                 : tree_partition_blocks(problem.matrix(), order),
-                                             n);
+      const bool red_black = options.partition == PartitionRule::RedBlack;
+      if (const LatticeGeometry* lattice = problem.lattice()) {
+        ctx.partition = Partition::from_blocks(
+            red_black ? lattice_checkerboard_blocks(*lattice) : lattice_comb_blocks(*lattice), n);
+      } else {
+        const std::vector<Index> order = descending_order(problem.lipschitz());
+        ctx.partition = Partition::from_blocks(
+            red_black ? red_black_blocks(problem.matrix(), order) : tree_partition_blocks(problem.matrix(), order), n);
+      }
     }
   } else if (!variable && !forest) {
     ctx.partition = Partition::make(options.partition, n, options.block_size, problem.lipschitz(), options.seed);
@@ -80,8 +84,15 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
       problem.compute_full_gradient(gradient);
       g = &gradient;
     }
-    scaled_norm = double(g->cwiseProduct(inv_sqrt_lipschitz).cwiseAbs().maxCoeff());
-    return double(g->cwiseAbs().maxCoeff());
+    double plain = 0, scaled = 0;  // max is exact, so the parallel reduction is deterministic
+#pragma omp parallel for reduction(max : plain, scaled) schedule(static) if (n > 100000)
+    for (Index j = 0; j < n; ++j) {
+      const double a = std::abs(double((*g)[j]));
+      plain = std::max(plain, a);
+      scaled = std::max(scaled, a * double(inv_sqrt_lipschitz[j]));
+    }
+    scaled_norm = scaled;
+    return plain;
   };
   summary.initial_objective = summary.final_objective = problem.exact_value();
   summary.initial_gradient_norm = summary.final_gradient_norm = gradient_norm();

@@ -26,6 +26,10 @@ inline bool is_forest_rule(PartitionRule rule) {
 /// Refuses forest rules where they do not apply, naming what does.
 template <class Problem>
 void check_forest_rules(const SolverOptions& options) {
+  if (options.partition == PartitionRule::General &&
+      (options.selection != SelectionRule::GS || options.update != UpdateRule::Exact))
+    throw InvalidArgument("partition 'general' is the paper's baseline: selection 'gs' with update 'exact' "
+                          "(for other rules use partition 'variable')");
   if (!is_forest_rule(options.partition)) return;
   const std::string name(to_string(options.partition));
   if constexpr (!Problem::kHasGraph)
@@ -51,7 +55,7 @@ std::unique_ptr<Selector<Problem>> make_selector(const SolverOptions& options) {
     if (options.partition == PartitionRule::GreedyTree) return std::make_unique<ForestSelector<Problem>>(true);
     if (options.partition == PartitionRule::RandomTree) return std::make_unique<ForestSelector<Problem>>(false);
   }
-  const bool variable = options.partition == PartitionRule::Variable;
+  const bool variable = options.partition == PartitionRule::Variable || options.partition == PartitionRule::General;
   switch (options.selection) {
     case SelectionRule::Cyclic:
       if (variable) return std::make_unique<VariableCyclicSelector<Problem>>();
