@@ -2,7 +2,10 @@
 // (label propagation, dataset-D recipe with 10,000 labelled nodes), tau = 5, exact updates.
 // With O(degree) gradient updates and the chunked max index, GS/GSD/GSL should stay within a
 // small factor of a random iteration.
+// BM_LatticeThreads: forest blocks (checkerboard, combs) on a 2000 x 2000 lattice with 1 and 2
+// OpenMP threads; their steps update about half the nodes, in parallel.
 #include <benchmark/benchmark.h>
+#include <omp.h>
 
 #include "southwell/datasets/synthetic.hpp"
 #include "southwell/southwell.hpp"
@@ -23,6 +26,7 @@ void BM_Lattice(benchmark::State& state) {
   const auto selection = static_cast<sw::SelectionRule>(state.range(1));
   const sw::Index iterations = state.range(2);
   sw::QuadraticProblem<double, int> problem(d.Q, d.c);
+  problem.set_lattice(d.lattice);
   sw::SolverOptions o;
   o.partition = partition;
   o.selection = selection;
@@ -30,6 +34,23 @@ void BM_Lattice(benchmark::State& state) {
   o.block_size = 5;
   time_solve(state, problem, o, iterations);
   state.SetLabel(std::string(sw::to_string(partition)) + "/" + std::string(sw::to_string(selection)));
+}
+
+void BM_LatticeThreads(benchmark::State& state) {
+  static const auto big = sw::datasets::dataset_d(2000, 40000, 5);
+  const auto partition = static_cast<sw::PartitionRule>(state.range(0));
+  const int threads = int(state.range(1));
+  const int previous = omp_get_max_threads();
+  omp_set_num_threads(threads);
+  sw::QuadraticProblem<double, int> problem(big.Q, big.c);
+  problem.set_lattice(big.lattice);
+  sw::SolverOptions o;
+  o.partition = partition;
+  o.selection = sw::SelectionRule::Cyclic;
+  o.update = sw::UpdateRule::Exact;
+  time_solve(state, problem, o, 20);
+  omp_set_num_threads(previous);
+  state.SetLabel(std::string(sw::to_string(partition)) + " threads=" + std::to_string(threads));
 }
 
 using P = sw::PartitionRule;
@@ -48,6 +69,14 @@ BENCHMARK(BM_Lattice)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+BENCHMARK(BM_LatticeThreads)
+    ->Args({long(P::RedBlack), 1})
+    ->Args({long(P::RedBlack), 2})
+    ->Args({long(P::TreePartition), 1})
+    ->Args({long(P::TreePartition), 2})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 }  // namespace
 

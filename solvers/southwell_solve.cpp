@@ -1,5 +1,6 @@
-// southwell-solve: solve a least-squares, logistic, softmax or sparse quadratic problem from files
-// with any combination of the paper's partition, selection and update rules.
+// southwell-solve: solve a least-squares, logistic, softmax, sparse quadratic or graph label
+// propagation problem from files with any combination of the paper's partition, selection and
+// update rules.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <set>
 #include <string>
 
@@ -34,10 +36,18 @@ const std::map<std::string, Defaults> kDefaults = {
     {"logistic", {"variable", "random", "newton", 10}},
     {"softmax", {"variable", "random", "newton", 10}},
     {"quadratic", {"variable", "gsd", "exact", 10}},
+    {"label-propagation", {"greedy-tree", "gs", "exact", 10}},
 };
+
+// The selection each forest partition is paired with in the paper, used when --selection is absent.
+const std::map<std::string, const char*> kPartitionSelection = {
+    {"greedy-tree", "gs"}, {"random-tree", "random"}, {"tree-partition", "cyclic"}, {"red-black", "cyclic"},
+    {"general", "gs"}};
 
 struct Arguments {
   std::string problem, data, matrix, rhs, output, history;
+  std::string graph, labels, labelled_split = "train", clamping = "hard", unlabelled = "prior", lattice, eval_split;
+  double clamp_weight = 1;
   std::string partition, selection, update, norm = "squared";
   double l2 = 0, tol = 1e-6, time_limit = std::numeric_limits<double>::infinity();
   Index block_size = 0, max_iter = 100000;
@@ -45,11 +55,8 @@ struct Arguments {
   bool verbose = false;
 };
 
-template <class Problem>
-int run(Problem& problem, const sw::SolverOptions& options, const Arguments& args) {
-  sw::Vec<double> x = sw::Vec<double>::Zero(problem.dim());
-  const sw::Summary summary = sw::solve(problem, options, x);
-  if (!args.output.empty()) sw::io::write_vector(args.output, x.data(), x.size());
+/// Writes the history and prints the summary line (always the last line of standard output).
+void finish(const sw::Summary& summary, const Arguments& args) {
   if (!args.history.empty()) {
     std::ofstream out(args.history);
     if (!out) throw sw::Error(args.history + ": cannot open for writing");
@@ -64,6 +71,102 @@ int run(Problem& problem, const sw::SolverOptions& options, const Arguments& arg
   std::printf("status=%s iterations=%lld objective=%.17g seconds=%.6f\n",
               std::string(sw::to_string(summary.status)).c_str(), static_cast<long long>(summary.iterations),
               summary.final_objective, summary.setup_seconds + summary.solve_seconds);
+}
+
+template <class Problem>
+int run(Problem& problem, const sw::SolverOptions& options, const Arguments& args) {
+  sw::Vec<double> x = sw::Vec<double>::Zero(problem.dim());
+  const sw::Summary summary = sw::solve(problem, options, x);
+  if (!args.output.empty()) sw::io::write_vector(args.output, x.data(), x.size());
+  finish(summary, args);
+  return 0;
+}
+
+/// "ROWSxCOLS" -> (rows, cols), or an InvalidArgument naming the flag.
+std::pair<Index, Index> parse_lattice(const std::string& text) {
+  const auto x = text.find('x');
+  try {
+    std::size_t used_rows = 0, used_cols = 0;
+    if (x != std::string::npos) {
+      const long long rows = std::stoll(text.substr(0, x), &used_rows);
+      const long long cols = std::stoll(text.substr(x + 1), &used_cols);
+      if (used_rows == x && used_cols == text.size() - x - 1 && rows > 0 && cols > 0) return {Index(rows), Index(cols)};
+    }
+  } catch (const std::exception&) {
+  }
+  throw sw::InvalidArgument("--lattice '" + text + "': expected ROWSxCOLS with positive integers, e.g. 1000x1000");
+}
+
+/// Orders class names numerically when all are integers, else as text.
+bool class_name_less(const std::string& a, const std::string& b) {
+  char* end_a = nullptr;
+  char* end_b = nullptr;
+  const long long va = std::strtoll(a.c_str(), &end_a, 10), vb = std::strtoll(b.c_str(), &end_b, 10);
+  if (*end_a == 0 && *end_b == 0 && !a.empty() && !b.empty()) return va < vb;
+  return a < b;
+}
+
+int solve_label_propagation(const Arguments& args, sw::SolverOptions options) {
+  if (args.graph.empty() || args.labels.empty())
+    throw sw::InvalidArgument("--problem label-propagation needs --graph edges.tsv and --labels nodes.tsv");
+  const auto labels = sw::io::read_node_labels(args.labels);
+  const bool has_split = !labels.split.empty();
+  if (!has_split && !args.eval_split.empty())
+    throw sw::InvalidArgument("--eval-split: " + args.labels + " has no split column");
+  auto graph = sw::io::read_edge_list(args.graph);
+  const Index nodes = std::max<Index>(graph.W.rows(), *std::max_element(labels.node.begin(), labels.node.end()) + 1);
+  if (nodes > graph.W.rows()) graph.W.conservativeResize(nodes, nodes);
+
+  std::set<std::string, decltype(&class_name_less)> names(&class_name_less);
+  for (const auto& label : labels.label)
+    if (label != "-1") names.insert(label);
+  const std::vector<std::string> class_names(names.begin(), names.end());
+  if (class_names.empty()) throw sw::ParseError(args.labels + ": every label is -1 (unknown)");
+  std::map<std::string, Index> class_of;
+  for (std::size_t k = 0; k < class_names.size(); ++k) class_of[class_names[k]] = Index(k);
+  std::vector<Index> train(nodes, -1);
+  for (std::size_t t = 0; t < labels.node.size(); ++t)
+    if (labels.label[t] != "-1" && (!has_split || labels.split[t] == args.labelled_split))
+      train[labels.node[t]] = class_of[labels.label[t]];
+  const auto targets = sw::one_hot_targets(train, Index(class_names.size()));
+  if (targets.labelled.empty())
+    throw sw::InvalidArgument(args.labels + ": no node has a known label in split '" + args.labelled_split +
+                              "' (--labelled-split)");
+
+  sw::LabelPropagationOptions lp;
+  lp.clamping = sw::parse_clamping(args.clamping);
+  lp.clamp_weight = args.clamp_weight;
+  lp.unlabelled_components = sw::parse_unlabelled_components(args.unlabelled);
+  const sw::LabelPropagation system(graph.W, targets.labelled, targets.targets, lp);
+  std::cerr << system.report() << '\n';
+  sw::QuadraticProblem<double, int> problem(system.Q(), system.c(), args.l2);
+  if (!args.lattice.empty()) {
+    const auto [rows, cols] = parse_lattice(args.lattice);
+    problem.set_lattice(system.lattice(rows, cols));
+  }
+  if (options.partition == sw::PartitionRule::General && args.block_size == 0)
+    options.block_size = sw::general_block_size(problem.dim());
+  sw::Vec<double> x = sw::Vec<double>::Zero(problem.dim());
+  const sw::Summary summary = sw::solve(problem, options, x);
+  const std::vector<Index> predicted = system.predict(x);
+  if (!args.output.empty()) {
+    std::ofstream out(args.output);
+    if (!out) throw sw::Error(args.output + ": cannot open for writing");
+    for (Index i = 0; i < nodes; ++i) out << i << '\t' << class_names[predicted[i]] << '\n';
+    if (!out) throw sw::Error(args.output + ": write failed");
+  }
+  if (!args.eval_split.empty()) {
+    Index right = 0, total = 0;
+    for (std::size_t t = 0; t < labels.node.size(); ++t)
+      if (labels.split[t] == args.eval_split && labels.label[t] != "-1") {
+        ++total;
+        right += class_names[predicted[labels.node[t]]] == labels.label[t];
+      }
+    if (total == 0) throw sw::InvalidArgument("--eval-split: no node with a known label in split '" + args.eval_split + "'");
+    std::printf("accuracy on %s: %.4f (%lld of %lld)\n", args.eval_split.c_str(), double(right) / double(total),
+                (long long)right, (long long)total);
+  }
+  finish(summary, args);
   return 0;
 }
 
@@ -78,8 +181,18 @@ std::string number(double v) {
   throw sw::ParseError(path + ":" + std::to_string(data.line_of_row[row]) + ": " + what);
 }
 
-int solve_from_files(const Arguments& args, const sw::SolverOptions& options) {
+int solve_from_files(const Arguments& args, sw::SolverOptions options) {
   using Design = sw::SparseDesign<double, int>;
+  const bool graph_inputs = !args.graph.empty() || !args.labels.empty() || !args.eval_split.empty();
+  if (graph_inputs && args.problem != "label-propagation")
+    throw sw::InvalidArgument("--graph/--labels/--eval-split are only for --problem label-propagation");
+  if (!args.lattice.empty() && args.problem != "quadratic" && args.problem != "label-propagation")
+    throw sw::InvalidArgument("--lattice is only for --problem quadratic or label-propagation");
+  if (args.problem == "label-propagation") {
+    if (!args.data.empty() || !args.matrix.empty() || !args.rhs.empty())
+      throw sw::InvalidArgument("--problem label-propagation reads --graph and --labels (not --data/--matrix/--rhs)");
+    return solve_label_propagation(args, options);
+  }
   if (args.problem == "quadratic") {
     if (args.matrix.empty() || args.rhs.empty())
       throw sw::InvalidArgument("--problem quadratic needs --matrix Q.mtx and --rhs c.txt");
@@ -93,6 +206,17 @@ int solve_from_files(const Arguments& args, const sw::SolverOptions& options) {
       throw sw::ParseError(args.rhs + ": has " + std::to_string(c.size()) + " values, Q has " +
                            std::to_string(Q.rows()) + " rows");
     sw::QuadraticProblem<double, int> problem(Q, Eigen::Map<const sw::Vec<double>>(c.data(), Index(c.size())), args.l2);
+    if (!args.lattice.empty()) {
+      const auto [rows, cols] = parse_lattice(args.lattice);
+      if (rows * cols != Q.rows())
+        throw sw::InvalidArgument("--lattice " + args.lattice + " has " + std::to_string(rows * cols) +
+                                  " cells, Q has " + std::to_string(Q.rows()) + " rows");
+      sw::LatticeGeometry geometry{rows, cols, std::vector<Index>(std::size_t(Q.rows()))};
+      std::iota(geometry.cell.begin(), geometry.cell.end(), Index(0));
+      problem.set_lattice(std::move(geometry));
+    }
+    if (options.partition == sw::PartitionRule::General && args.block_size == 0)
+      options.block_size = sw::general_block_size(problem.dim());
     return run(problem, options, args);
   }
   if (args.data.empty()) throw sw::InvalidArgument("--problem " + args.problem + " needs --data FILE.libsvm");
@@ -159,18 +283,34 @@ int main(int argc, char** argv) {
   CLI::App app{"southwell-solve: greedy block coordinate descent (Nutini, Laradji & Schmidt, JMLR 2022)"};
   app.footer(defaults_help());
   Arguments args;
-  app.add_option("--problem", args.problem, "least-squares, logistic, softmax or quadratic")
+  app.add_option("--problem", args.problem, "least-squares, logistic, softmax, quadratic or label-propagation")
       ->required()
-      ->check(CLI::IsMember({"least-squares", "logistic", "softmax", "quadratic"}));
+      ->check(CLI::IsMember({"least-squares", "logistic", "softmax", "quadratic", "label-propagation"}));
   app.add_option("--data", args.data, "LIBSVM/svmlight file (rows are samples)");
   app.add_option("--matrix", args.matrix, "Matrix Market file with Q (quadratic)");
   app.add_option("--rhs", args.rhs, "c, one number per line (quadratic)");
+  app.add_option("--graph", args.graph, "edge list 'u v [weight]', 0-based (label-propagation)");
+  app.add_option("--labels", args.labels,
+                 "node labels 'node label [split]' (label-propagation; label -1 = unknown; with a split column "
+                 "only --labelled-split nodes count as labelled)");
+  app.add_option("--labelled-split", args.labelled_split, "split whose labels are used (default train)");
+  app.add_option("--eval-split", args.eval_split, "print the accuracy on this split's known labels (e.g. test)");
+  app.add_option("--clamping", args.clamping, "hard (labels fixed, default) or soft (labels as penalties)")
+      ->check(CLI::IsMember({"hard", "soft"}));
+  app.add_option("--clamp-weight", args.clamp_weight, "soft clamping weight, relative to the node degree (default 1)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--unlabelled-components", args.unlabelled,
+                 "components without a labelled node: prior (score them by the class frequencies, default) or refuse")
+      ->check(CLI::IsMember({"prior", "refuse"}));
+  app.add_option("--lattice", args.lattice,
+                 "ROWSxCOLS: node (or coordinate) i is cell i = column * ROWS + row of a lattice; red-black and "
+                 "tree-partition then use the checkerboard and the comb trees");
   app.add_option("--l2", args.l2, "add (l2/2)||x||^2 (default 0)")->check(CLI::NonNegativeNumber);
   app.add_option("--selection", args.selection, "block selection rule: " + join(sw::selection_rule_names()));
   app.add_option("--partition", args.partition,
-                 "order, sorted, avg, random (fixed blocks), variable; for quadratics also red-black, "
-                 "tree-partition, greedy-tree (with --selection gs), random-tree (with --selection random), "
-                 "all with --update exact");
+                 "order, sorted, avg, random (fixed blocks), variable; for quadratics and label propagation also "
+                 "red-black and tree-partition (selection cyclic by default), greedy-tree (gs), random-tree (random), "
+                 "general (gs, block size floor(n^(1/3)) by default), all with --update exact");
   app.add_option("--block-size", args.block_size, "block size tau (>= 1)")->check(CLI::PositiveNumber);
   app.add_option("--update", args.update, "block update rule: " + join(sw::update_rule_names()));
   app.add_option("--norm", args.norm, "fixed-block greedy scores: squared (paper) or l1 (authors' code)");
@@ -180,7 +320,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", args.seed, "random seed (default 0)");
   app.add_option("--time-limit", args.time_limit, "seconds (default: none)")->check(CLI::PositiveNumber);
-  app.add_option("--output", args.output, "write the solution, one value per line (softmax: row-major p x K)");
+  app.add_option("--output", args.output,
+                 "write the solution, one value per line (softmax: row-major p x K; label-propagation: "
+                 "'node<TAB>class' for every node)");
   app.add_option("--history", args.history, "write CSV iteration,objective,seconds (iteration 0 = start)");
   app.add_flag("--verbose", args.verbose, "progress lines on standard error");
   CLI11_PARSE(app, argc, argv);
@@ -188,14 +330,19 @@ int main(int argc, char** argv) {
   try {
     const Defaults& d = kDefaults.at(args.problem);
     sw::SolverOptions options;
-    options.partition = sw::parse_partition_rule(args.partition.empty() ? d.partition : args.partition);
+    const std::string partition = args.partition.empty() ? d.partition : args.partition;
+    options.partition = sw::parse_partition_rule(partition);
     if (options.partition == sw::PartitionRule::User)
       throw sw::InvalidArgument("--partition user: user blocks are given through the C++ or Python API");
-    options.selection = sw::parse_selection_rule(args.selection.empty() ? d.selection : args.selection);
+    const auto paired = kPartitionSelection.find(partition);
+    const char* default_selection = paired != kPartitionSelection.end() ? paired->second : d.selection;
+    options.selection = sw::parse_selection_rule(args.selection.empty() ? default_selection : args.selection);
     options.update = sw::parse_update_rule(args.update.empty() ? d.update : args.update);
     options.greedy_norm = sw::parse_greedy_norm(args.norm);
     // Refused here too, so that the message comes before any file is read.
-    if (options.update == sw::UpdateRule::Exact && args.problem != "least-squares" && args.problem != "quadratic")
+    const bool quadratic = args.problem == "least-squares" || args.problem == "quadratic" || args.problem == "label-propagation";
+    if (args.update.empty() && paired != kPartitionSelection.end()) options.update = sw::UpdateRule::Exact;
+    if (options.update == sw::UpdateRule::Exact && !quadratic)
       throw sw::InvalidArgument("--update exact: 'exact' needs a quadratic objective (least-squares or quadratic); "
                                 "for --problem " + args.problem + " use gradient, adaptive, matrix or newton");
     options.block_size = args.block_size > 0 ? args.block_size : d.block_size;

@@ -6,6 +6,7 @@
 #include "southwell/core/types.hpp"
 #include "southwell/design/dense_design.hpp"
 #include "southwell/design/sparse_design.hpp"
+#include "southwell/graph/label_propagation.hpp"
 #include "southwell/problems/glm_problem.hpp"
 #include "southwell/problems/logistic_loss.hpp"
 #include "southwell/problems/problem_factories.hpp"

@@ -40,20 +40,25 @@ class ForestSolver {
 
   Index size() const { return size_; }
 
-  /// x = (Q_bb + shift I)^{-1} r, both indexed by position in the block.
-  void solve(const Vec<Scalar>& r, Vec<Scalar>& x) const {
-    std::vector<Scalar> pivot(diagonal_), h(r.data(), r.data() + size_);
-    for (Index k = size_ - 1; k >= 0; --k) {  // collect: children before parents
-      const Index t = order_[k], p = parent_[t];
-      if (p < 0) continue;
-      const Scalar w = parent_weight_[t];
-      pivot[p] -= w * w / pivot[t];
-      h[p] -= w * h[t] / pivot[t];
-    }
+  /// x = (Q_bb + shift I)^{-1} (scale r), both indexed by position in the block. The pivots
+  /// were eliminated once at set-up; x holds h during the collect pass, so nothing is allocated.
+  /// Trees are independent: large forests solve them in parallel (same result for any thread count).
+  void solve(const Vec<Scalar>& r, Vec<Scalar>& x, Scalar scale = 1) const {
     x.resize(size_);
-    for (Index k = 0; k < size_; ++k) {  // distribute: parents before children
-      const Index t = order_[k], p = parent_[t];
-      x[t] = (h[t] - (p < 0 ? Scalar(0) : parent_weight_[t] * x[p])) / pivot[t];
+    const Index trees = Index(tree_begin_.size()) - 1;
+#pragma omp parallel for schedule(dynamic, 256) if (size_ >= 16384)
+    for (Index tree = 0; tree < trees; ++tree) {
+      const Index begin = tree_begin_[tree], end = tree_begin_[tree + 1];
+      for (Index k = begin; k < end; ++k) x[order_[k]] = scale * r[order_[k]];
+      for (Index k = end - 1; k > begin; --k) {  // collect: children before parents (the root has none)
+        const Index t = order_[k];
+        x[parent_[t]] -= parent_weight_[t] * x[t] / pivot_[t];
+      }
+      x[order_[begin]] /= pivot_[order_[begin]];
+      for (Index k = begin + 1; k < end; ++k) {  // distribute: parents before children
+        const Index t = order_[k];
+        x[t] = (x[t] - parent_weight_[t] * x[parent_[t]]) / pivot_[t];
+      }
     }
   }
 
@@ -65,11 +70,17 @@ class ForestSolver {
     for (Index t = 0; t < size_; ++t) position[block[t]] = t;
     const bool forest = grow_trees(Q, block, shift, position);
     for (Index node : block) position[node] = -1;
-    return forest;
+    if (!forest) return false;
+    // Leaf-to-root elimination of the matrix part (independent of r): diagonal -> pivots.
+    for (Index k = size_ - 1; k >= 0; --k) {
+      const Index t = order_[k], p = parent_[t];
+      if (p >= 0) pivot_[p] -= parent_weight_[t] * parent_weight_[t] / pivot_[t];
+    }
+    return true;
   }
 
   bool grow_trees(const Matrix& Q, const std::vector<Index>& block, Scalar shift, const std::vector<Index>& position) {
-    diagonal_.assign(size_, shift);
+    pivot_.assign(size_, shift);  // the diagonal until build() eliminates it
     parent_.assign(size_, -1);
     parent_weight_.assign(size_, 0);
     order_.reserve(size_);
@@ -77,6 +88,7 @@ class ForestSolver {
     for (Index root = 0; root < size_; ++root) {
       if (visited[root]) continue;
       visited[root] = 1;
+      tree_begin_.push_back(Index(order_.size()));
       std::size_t head = order_.size();
       order_.push_back(root);
       while (head < order_.size()) {
@@ -85,7 +97,7 @@ class ForestSolver {
           const Index u = position[it.row()];
           if (u < 0) continue;
           if (u == t) {
-            diagonal_[t] += it.value();
+            pivot_[t] += it.value();
             continue;
           }
           if (u == parent_[t]) continue;
@@ -100,12 +112,13 @@ class ForestSolver {
         }
       }
     }
+    tree_begin_.push_back(size_);
     return true;
   }
 
   Index size_ = 0, cycle_node_ = -1;
-  std::vector<Scalar> diagonal_, parent_weight_;
-  std::vector<Index> parent_, order_;
+  std::vector<Scalar> parent_weight_, pivot_;
+  std::vector<Index> parent_, order_, tree_begin_;  // tree t is order_[tree_begin_[t] .. tree_begin_[t+1])
 };
 
 }  // namespace southwell

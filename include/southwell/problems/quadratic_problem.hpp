@@ -117,6 +117,7 @@ class QuadraticProblem {
   void compute_full_gradient(Vec<Scalar>& out) const { out = g_; }
   void block_gradient(const Block& block, Vec<Scalar>& out) const {
     out.resize(block.size());
+#pragma omp parallel for schedule(static) if (block.size() >= kGatherMinimum)
     for (Index t = 0; t < block.size(); ++t) out[t] = g_[block.coords[t]];
   }
 
@@ -124,8 +125,8 @@ class QuadraticProblem {
     changed_.clear();
     all_changed_ = false;
     gradient_refreshed_ = false;
-    double half_old = 0;  // f(x+d) - f(x) = (g_old + g_new)_b' d / 2 exactly for a quadratic
-    for (Index t = 0; t < block.size(); ++t) half_old += double(g_[block.coords[t]]) * d[t];
+    // f(x+d) - f(x) = (g_old + g_new)_b' d / 2 exactly for a quadratic
+    const double half_old = block_dot_gradient(block, d);
     if (block.size() >= kGatherMinimum && 8 * block.size() >= n_) {
       gather_step(block, d);
     } else {
@@ -141,9 +142,7 @@ class QuadraticProblem {
         }
       }
     }
-    double half_new = 0;
-    for (Index t = 0; t < block.size(); ++t) half_new += double(g_[block.coords[t]]) * d[t];
-    value_ += 0.5 * (half_old + half_new);
+    value_ += 0.5 * (half_old + block_dot_gradient(block, d));
     updates_since_refresh_ += block.size();
     if (updates_since_refresh_ >= n_) {
       refresh_gradient();
@@ -217,10 +216,34 @@ class QuadraticProblem {
  private:
   static constexpr Index kGatherMinimum = 4096;
 
+  /// g_b' d, summed in a fixed number of chunks (in parallel for large blocks), so the result
+  /// does not depend on the number of threads.
+  double block_dot_gradient(const Block& block, const Vec<Scalar>& d) const {
+    const Index size = block.size();
+    if (size < kGatherMinimum) {
+      double sum = 0;
+      for (Index t = 0; t < size; ++t) sum += double(g_[block.coords[t]]) * d[t];
+      return sum;
+    }
+    constexpr int kChunks = 64;
+    double partial[kChunks];
+#pragma omp parallel for schedule(static)
+    for (int chunk = 0; chunk < kChunks; ++chunk) {
+      double sum = 0;
+      for (Index t = size * chunk / kChunks; t < size * (chunk + 1) / kChunks; ++t)
+        sum += double(g_[block.coords[t]]) * d[t];
+      partial[chunk] = sum;
+    }
+    double sum = 0;
+    for (double p : partial) sum += p;
+    return sum;
+  }
+
   /// g += (Q + l2 I) d over all rows in parallel; Q is symmetric, so row r is column r.
   void gather_step(const Block& block, const Vec<Scalar>& d) {
     if (step_.size() != n_) step_ = Vec<Scalar>::Zero(n_);
-    for (Index t = 0; t < block.size(); ++t) {
+#pragma omp parallel for schedule(static)
+    for (Index t = 0; t < block.size(); ++t) {  // block coordinates are distinct
       step_[block.coords[t]] = d[t];
       x_[block.coords[t]] += d[t];
     }
@@ -231,6 +254,7 @@ class QuadraticProblem {
       for (typename Matrix::InnerIterator it(Q, r); it; ++it) sum += it.value() * step_[it.row()];
       g_[r] += sum;
     }
+#pragma omp parallel for schedule(static)
     for (Index t = 0; t < block.size(); ++t) step_[block.coords[t]] = 0;
     all_changed_ = true;
   }

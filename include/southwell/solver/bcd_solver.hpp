@@ -145,6 +145,7 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
         break;
       }
       old.resize(block.size());
+#pragma omp parallel for schedule(static) if (block.size() >= 16384)
       for (Index t = 0; t < block.size(); ++t) old[t] = problem.x()[block.coords[t]];
       problem.apply_step(block, d);
       if (!std::isfinite(problem.value())) {

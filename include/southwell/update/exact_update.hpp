@@ -51,7 +51,7 @@ class ExactUpdate<Problem, true> final : public BlockUpdate<Problem> {
       variable_block = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2(), position_);
       solver = variable_block.get();
     }
-    if (solver) solver->solve(-g_b, d);
+    if (solver) solver->solve(g_b, d, Scalar(-1));
     else dense_.compute_step(ctx, block, g_b, d);
   }
 
