@@ -36,7 +36,7 @@ const std::map<std::string, Defaults> kDefaults = {
     {"logistic", {"variable", "random", "newton", 10}},
     {"softmax", {"variable", "random", "newton", 10}},
     {"quadratic", {"variable", "gsd", "exact", 10}},
-    {"label-propagation", {"greedy-tree", "gs", "exact", 10}},
+    {"label-propagation", {"tree-partition", "cyclic", "exact", 10}},
 };
 
 // The selection each forest partition is paired with in the paper, used when --selection is absent.
@@ -49,6 +49,7 @@ struct Arguments {
   std::string graph, labels, labelled_split = "train", clamping = "hard", unlabelled = "prior", lattice, eval_split;
   double clamp_weight = 1;
   std::string partition, selection, update, norm = "squared";
+  std::string relaxation = "1";
   double l2 = 0, tol = 1e-6, time_limit = std::numeric_limits<double>::infinity();
   Index block_size = 0, max_iter = 100000;
   std::uint64_t seed = 0;
@@ -313,6 +314,9 @@ int main(int argc, char** argv) {
                  "general (gs, block size floor(n^(1/3)) by default), all with --update exact");
   app.add_option("--block-size", args.block_size, "block size tau (>= 1)")->check(CLI::PositiveNumber);
   app.add_option("--update", args.update, "block update rule: " + join(sw::update_rule_names()));
+  app.add_option("--relaxation", args.relaxation,
+                 "over-relaxation omega in (0, 2) of --update exact (block SOR; default 1), or auto (Young's "
+                 "optimum from the measured rate; cyclic selection over a fixed partition)");
   app.add_option("--norm", args.norm, "fixed-block greedy scores: squared (paper) or l1 (authors' code)");
   app.add_option("--max-iter", args.max_iter, "maximum number of block updates (default 100000)")
       ->check(CLI::NonNegativeNumber);
@@ -346,6 +350,18 @@ int main(int argc, char** argv) {
       throw sw::InvalidArgument("--update exact: 'exact' needs a quadratic objective (least-squares or quadratic); "
                                 "for --problem " + args.problem + " use gradient, adaptive, matrix or newton");
     options.block_size = args.block_size > 0 ? args.block_size : d.block_size;
+    if (args.relaxation == "auto") {
+      options.relaxation = 0;
+    } else {
+      std::size_t used = 0;
+      try {
+        options.relaxation = std::stod(args.relaxation, &used);
+      } catch (const std::exception&) {
+      }
+      if (used != args.relaxation.size() || !(options.relaxation > 0 && options.relaxation < 2))
+        throw sw::InvalidArgument("--relaxation '" + args.relaxation + "': expected auto or a number in (0, 2); "
+                                  "relaxation must lie in (0, 2)");
+    }
     options.max_iterations = args.max_iter;
     options.tol = args.tol;
     options.seed = args.seed;

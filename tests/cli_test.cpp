@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -124,6 +125,88 @@ TEST(Cli, BadInputExitsNonZeroWithAPreciseMessage) {
     EXPECT_NE(r.exit_code, 0) << c.args;
     EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
     EXPECT_EQ(r.output.find("terminate"), std::string::npos) << r.output;  // never a crash
+  }
+}
+
+/// Two triangles joined by an edge, one train label in each; test labels agree with the sides.
+TEST(Cli, LabelPropagationWritesAClassPerNodeAndTheAccuracy) {
+  const std::string edges = write_temp("tri.tsv", "# two triangles\n0\t1\n1\t2\n0\t2\n2\t3\n3\t4\n4\t5\n3\t5\n");
+  const std::string nodes = write_temp("tri_nodes.tsv",
+                                       "# node label split\n0\tcat\ttrain\n1\tcat\ttest\n2\tcat\ttest\n"
+                                       "3\tdog\ttest\n4\tdog\ttest\n5\tdog\ttrain\n6\tdog\tnone\n");
+  const std::string out = ::testing::TempDir() + "classes.tsv";
+  for (const std::string partition : {"", "tree-partition", "red-black", "random-tree", "general"}) {
+    const CliRun r = run_cli("--problem label-propagation --graph " + edges + " --labels " + nodes +
+                             " --eval-split test --tol 1e-10 --output " + out +
+                             (partition.empty() ? "" : " --partition " + partition));
+    ASSERT_EQ(r.exit_code, 0) << partition << "\n" << r.output;
+    EXPECT_NE(r.output.find("accuracy on test: 1.0000 (4 of 4)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("1 component(s) without labels (1 nodes) scored by the prior"), std::string::npos)
+        << r.output;  // node 6 is isolated
+    EXPECT_EQ(last_line(r.output).substr(0, 17), "status=converged ") << r.output;
+    std::ifstream in(out);
+    std::string line, text;
+    while (std::getline(in, line)) text += line + "\n";
+    // Node 6 gets the prior (cat 1/2, dog 1/2): the tie goes to the first class.
+    EXPECT_EQ(text, "0\tcat\n1\tcat\n2\tcat\n3\tdog\n4\tdog\n5\tdog\n6\tcat\n") << partition;
+  }
+  const BadCase cases[] = {
+      {"--problem label-propagation --graph " + edges, "needs --graph edges.tsv and --labels nodes.tsv"},
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --unlabelled-components refuse",
+       "component of node 6 (1 nodes)"},
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --labelled-split dev",
+       "no node has a known label in split 'dev'"},
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --lattice 3by2", "--lattice '3by2'"},
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --lattice 2x2", "does not have 7 nodes"},
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --lattice 7x1 --clamping soft",
+       "not lattice neighbours"},  // soft: every node is unknown, and the edge 0-2 skips a cell
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --relaxation 2", "relaxation must lie"},
+      {"--problem least-squares --graph " + edges, "only for --problem label-propagation"},
+      {"--problem label-propagation --graph " + write_temp("neg.tsv", "0 1 -2\n") + " --labels " + nodes,
+       "neg.tsv:1: weight -2 must be > 0"},
+      {"--problem label-propagation --graph " + edges + " --labels " + nodes + " --partition greedy-tree --selection random",
+       "'greedy-tree' goes with selection 'gs'"},
+  };
+  for (const BadCase& c : cases) {
+    const CliRun r = run_cli(c.args);
+    EXPECT_NE(r.exit_code, 0) << c.args;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+  }
+}
+
+/// A 3 x 4 lattice Laplacian plus identity, through --problem quadratic with --lattice and
+/// over-relaxed comb blocks; the solution satisfies Qx = c.
+TEST(Cli, QuadraticOnALatticeWithCombBlocks) {
+  std::string mtx = "%%MatrixMarket matrix coordinate real symmetric\n12 12 ";
+  std::string entries;
+  int count = 0;
+  for (int col = 0; col < 4; ++col)
+    for (int row = 0; row < 3; ++row) {
+      const int i = col * 3 + row;
+      const int degree = (row > 0) + (row < 2) + (col > 0) + (col < 3);
+      entries += std::to_string(i + 1) + " " + std::to_string(i + 1) + " " + std::to_string(degree + 1) + "\n", ++count;
+      if (row < 2) entries += std::to_string(i + 2) + " " + std::to_string(i + 1) + " -1\n", ++count;
+      if (col < 3) entries += std::to_string(i + 4) + " " + std::to_string(i + 1) + " -1\n", ++count;
+    }
+  const std::string Q = write_temp("lat.mtx", mtx + std::to_string(count) + "\n" + entries);
+  const std::string c = write_temp("lat_c.txt", "1\n0\n0\n0\n2\n0\n0\n0\n0\n-1\n0\n3\n");
+  const std::string x = ::testing::TempDir() + "lat_x.txt";
+  for (const std::string partition : {"tree-partition", "red-black"}) {
+    const CliRun r = run_cli("--problem quadratic --matrix " + Q + " --rhs " + c + " --lattice 3x4 --relaxation 1.5 " +
+                             "--tol 1e-12 --partition " + partition + " --output " + x);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream in(x);
+    std::vector<double> v(12);
+    for (double& vi : v) ASSERT_TRUE(in >> vi);
+    const double rhs[12] = {1, 0, 0, 0, 2, 0, 0, 0, 0, -1, 0, 3};
+    for (int col = 0; col < 4; ++col)
+      for (int row = 0; row < 3; ++row) {
+        const int i = col * 3 + row;
+        double Qx = v[i];
+        for (int j : {row > 0 ? i - 1 : -1, row < 2 ? i + 1 : -1, col > 0 ? i - 3 : -1, col < 3 ? i + 3 : -1})
+          if (j >= 0) Qx += v[i] - v[j];
+        EXPECT_NEAR(Qx, rhs[i], 1e-9) << partition << " row " << i;
+      }
   }
 }
 

@@ -225,3 +225,89 @@ TEST(ForestRules, RefusedWhereTheyDoNotApply) {
 
 }  // namespace
 }  // namespace southwell::testing
+
+namespace southwell::testing {
+namespace {
+
+/// Block SOR: any omega in (0, 2) reaches the CHOLMOD optimum; omega outside is refused.
+TEST(ForestRules, OverRelaxedExactStepsReachTheOptimum) {
+  const auto d = datasets::dataset_d(20, 15, 6);
+  const double f_star = quadratic_optimum(d.Q, d.c, 0);
+  for (const double omega : {0.5, 1.5, 1.9})
+    for (const auto& [partition, selection] :
+         {std::pair{PartitionRule::TreePartition, SelectionRule::Cyclic}, std::pair{PartitionRule::RedBlack, SelectionRule::Cyclic},
+          std::pair{PartitionRule::GreedyTree, SelectionRule::GS}, std::pair{PartitionRule::Variable, SelectionRule::GS}}) {
+      QuadraticProblem<double, int> problem(d.Q, d.c);
+      problem.set_lattice(d.lattice);
+      SolverOptions o;
+      o.partition = partition;
+      o.selection = selection;
+      o.update = UpdateRule::Exact;
+      o.relaxation = omega;
+      o.block_size = 5;
+      o.tol = 1e-11;
+      o.max_iterations = 2000000;
+      o.record_history = true;
+      VecD x;
+      const Summary s = solve(problem, o, x);
+      EXPECT_EQ(s.status, Status::Converged) << omega << " " << to_string(partition);
+      EXPECT_NEAR(s.final_objective, f_star, 1e-8 * std::abs(f_star)) << omega << " " << to_string(partition);
+      for (std::size_t k = 1; k < s.objective_history.size(); ++k)  // every SOR step decreases f
+        ASSERT_LE(s.objective_history[k], s.objective_history[k - 1] + 1e-9 * std::abs(f_star)) << k;
+    }
+  SolverOptions o;
+  o.update = UpdateRule::Exact;
+  for (const double bad : {2.0, -1.0}) {
+    o.relaxation = bad;
+    EXPECT_THROW(o.validate(), InvalidArgument) << bad;
+  }
+  o.relaxation = 1.5;
+  o.update = UpdateRule::Gradient;
+  EXPECT_THROW(o.validate(), InvalidArgument);
+}
+
+/// Automatic relaxation on a lattice (2-cyclic: combs, checkerboard) needs far fewer sweeps than
+/// plain block Gauss-Seidel, and is refused where no sweep exists.
+TEST(ForestRules, AutomaticRelaxationBeatsGaussSeidel) {
+  const auto d = datasets::dataset_d(60, 36, 2);
+  for (const PartitionRule partition : {PartitionRule::TreePartition, PartitionRule::RedBlack}) {
+    Index iterations[2];
+    for (int automatic = 0; automatic < 2; ++automatic) {
+      QuadraticProblem<double, int> problem(d.Q, d.c);
+      problem.set_lattice(d.lattice);
+      SolverOptions o;
+      o.partition = partition;
+      o.selection = SelectionRule::Cyclic;
+      o.update = UpdateRule::Exact;
+      o.relaxation = automatic ? 0 : 1;
+      o.tol = 1e-9;
+      o.max_iterations = 1000000;
+      VecD x;
+      const Summary s = solve(problem, o, x);
+      ASSERT_EQ(s.status, Status::Converged);
+      iterations[automatic] = s.iterations;
+    }
+    EXPECT_LT(3 * iterations[1], iterations[0]) << to_string(partition);
+  }
+  QuadraticProblem<double, int> problem(d.Q, d.c);
+  SolverOptions o;
+  o.partition = PartitionRule::GreedyTree;
+  o.selection = SelectionRule::GS;
+  o.update = UpdateRule::Exact;
+  o.relaxation = 0;
+  VecD x;
+  EXPECT_THROW(solve(problem, o, x), InvalidArgument);
+}
+
+TEST(ForestRules, GeneralBlockSizeIsTheFloorOfTheCubeRoot) {
+  Index root = 1;
+  for (Index n = 1; n <= 30000; ++n) {
+    while ((root + 1) * (root + 1) * (root + 1) <= n) ++root;
+    ASSERT_EQ(general_block_size(n), root) << n;
+  }
+  EXPECT_EQ(general_block_size(2400), 13);  // the paper's D and E
+  EXPECT_EQ(general_block_size(1900), 12);
+}
+
+}  // namespace
+}  // namespace southwell::testing

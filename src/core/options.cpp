@@ -88,6 +88,10 @@ void SolverOptions::validate() const {
   require(!optimal_value || std::isfinite(*optimal_value), "optimal_value must be finite");
   require(check_every >= 0, "check_every must be >= 0 (got " + std::to_string(check_every) + ")");
   require(time_limit_seconds > 0, "time_limit_seconds must be > 0 (got " + std::to_string(time_limit_seconds) + ")");
+  require(relaxation >= 0 && relaxation < 2,
+          "relaxation must lie in (0, 2), or be 0 for automatic (got " + std::to_string(relaxation) + ")");
+  require(relaxation == 1 || update == UpdateRule::Exact,
+          "relaxation applies to update 'exact' only (got update '" + std::string(to_string(update)) + "')");
   require(callback_every >= 1, "callback_every must be >= 1 (got " + std::to_string(callback_every) + ")");
   require(partition != PartitionRule::User || !user_blocks.empty(),
           "user_blocks must be given when partition is 'user'");

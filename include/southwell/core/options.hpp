@@ -100,6 +100,12 @@ struct SolverOptions {
   Index block_size = 10;
   /// Blocks for PartitionRule::User: a disjoint cover of 0..n-1.
   std::vector<std::vector<Index>> user_blocks;
+  /// Over-relaxation omega of the "exact" update: x_b += omega * (exact block step), 0 < omega < 2
+  /// (block SOR; every step still decreases f). 1 is plain block coordinate descent; on lattices
+  /// and other badly conditioned graphs about 1.8 cuts the iterations of the forest rules by ~10x
+  /// (docs/rules.md). 0 = automatic (cyclic selection over a fixed partition only): Young's
+  /// optimum from the measured Gauss-Seidel rate. Only for update "exact".
+  double relaxation = 1.0;
 
   /// One iteration is one block update.
   Index max_iterations = 100000;

@@ -1,10 +1,10 @@
 #pragma once
 // Sparse quadratic f(x) = x'Qx/2 - c'x + (l2/2)||x||^2 with Q symmetric positive definite.
 // The gradient g = Qx - c + l2 x is the state: a step on block b updates it through the columns
-// of b in O(sum of their degrees), so greedy rules are cheap whenever Q is sparse. Steps on
-// large blocks (forest blocks hold about half the nodes) update the gradient by a parallel
-// gather over its rows instead: each row is summed by one thread in a fixed order, so the
-// iterates do not depend on the number of threads.
+// of b in O(sum of their degrees), so greedy rules are cheap whenever Q is sparse. After a step
+// on a large block (forest blocks hold about half the nodes) the whole gradient is recomputed
+// in parallel instead: each row is summed by one thread in a fixed order, so the iterates do not
+// depend on the number of threads.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -128,7 +128,12 @@ class QuadraticProblem {
     // f(x+d) - f(x) = (g_old + g_new)_b' d / 2 exactly for a quadratic
     const double half_old = block_dot_gradient(block, d);
     if (block.size() >= kGatherMinimum && 8 * block.size() >= n_) {
-      gather_step(block, d);
+      // A large block moves most gradient entries: recompute all of g in parallel (exact, and no
+      // dearer than updating it).
+#pragma omp parallel for schedule(static)
+      for (Index t = 0; t < block.size(); ++t) x_[block.coords[t]] += d[t];  // block coordinates are distinct
+      refresh_gradient();
+      all_changed_ = true;
     } else {
       for (Index t = 0; t < block.size(); ++t) {
         const Index j = block.coords[t];
@@ -145,7 +150,7 @@ class QuadraticProblem {
     value_ += 0.5 * (half_old + block_dot_gradient(block, d));
     updates_since_refresh_ += block.size();
     if (updates_since_refresh_ >= n_) {
-      refresh_gradient();
+      if (!all_changed_) refresh_gradient();
       exact_value();
     }
   }
@@ -239,26 +244,6 @@ class QuadraticProblem {
     return sum;
   }
 
-  /// g += (Q + l2 I) d over all rows in parallel; Q is symmetric, so row r is column r.
-  void gather_step(const Block& block, const Vec<Scalar>& d) {
-    if (step_.size() != n_) step_ = Vec<Scalar>::Zero(n_);
-#pragma omp parallel for schedule(static)
-    for (Index t = 0; t < block.size(); ++t) {  // block coordinates are distinct
-      step_[block.coords[t]] = d[t];
-      x_[block.coords[t]] += d[t];
-    }
-    const Matrix& Q = *Q_;
-#pragma omp parallel for schedule(static)
-    for (Index r = 0; r < n_; ++r) {
-      Scalar sum = l2_ * step_[r];
-      for (typename Matrix::InnerIterator it(Q, r); it; ++it) sum += it.value() * step_[it.row()];
-      g_[r] += sum;
-    }
-#pragma omp parallel for schedule(static)
-    for (Index t = 0; t < block.size(); ++t) step_[block.coords[t]] = 0;
-    all_changed_ = true;
-  }
-
   void refresh_gradient() {
     const Matrix& Q = *Q_;
     g_.resize(n_);
@@ -280,7 +265,6 @@ class QuadraticProblem {
   double value_ = 0;
   bool gradient_refreshed_ = false, all_changed_ = false;
   Index updates_since_refresh_ = 0;
-  Vec<Scalar> step_;  // zero outside gather_step
   LatticeGeometry lattice_;
   std::vector<Index> changed_, position_;
 };

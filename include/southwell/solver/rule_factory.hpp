@@ -30,6 +30,12 @@ void check_forest_rules(const SolverOptions& options) {
       (options.selection != SelectionRule::GS || options.update != UpdateRule::Exact))
     throw InvalidArgument("partition 'general' is the paper's baseline: selection 'gs' with update 'exact' "
                           "(for other rules use partition 'variable')");
+  const bool fixed_cyclic = options.selection == SelectionRule::Cyclic && options.partition != PartitionRule::Variable &&
+                            options.partition != PartitionRule::General && options.partition != PartitionRule::GreedyTree &&
+                            options.partition != PartitionRule::RandomTree;
+  if (options.relaxation == 0 && !fixed_cyclic)
+    throw InvalidArgument("relaxation 0 (automatic) needs selection 'cyclic' over a fixed partition "
+                          "(e.g. tree-partition or red-black); give omega in (0, 2) instead");
   if (!is_forest_rule(options.partition)) return;
   const std::string name(to_string(options.partition));
   if constexpr (!Problem::kHasGraph)
