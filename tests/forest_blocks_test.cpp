@@ -151,10 +151,7 @@ TEST(ForestRules, ConvergeToTheCholmodSolution) {
       const VecD& c = which < 2 ? d.c : c_general;
       QuadraticProblem<double, int> problem(Q, c, 0.01);
       if (which == 1) problem.set_lattice(d.lattice);
-      SolverOptions o;
-      o.partition = rule.partition;
-      o.selection = rule.selection;
-      o.update = UpdateRule::Exact;
+      SolverOptions o = exact_options(rule.partition, rule.selection);
       o.tol = 1e-10;
       o.max_iterations = 100000;
       VecD x;
@@ -174,10 +171,7 @@ TEST(ForestRules, PaperLatticeOrdering) {
   auto gap_after = [&](PartitionRule p, SelectionRule s, Index block_size) {
     QuadraticProblem<double, int> problem(d.Q, d.c);
     problem.set_lattice(d.lattice);  // the paper's checkerboard and combs
-    SolverOptions o;
-    o.partition = p;
-    o.selection = s;
-    o.update = UpdateRule::Exact;
+    SolverOptions o = exact_options(p, s);
     o.block_size = block_size;
     o.max_iterations = 100;
     o.tol = 0;
@@ -239,10 +233,7 @@ TEST(ForestRules, OverRelaxedExactStepsReachTheOptimum) {
           std::pair{PartitionRule::GreedyTree, SelectionRule::GS}, std::pair{PartitionRule::Variable, SelectionRule::GS}}) {
       QuadraticProblem<double, int> problem(d.Q, d.c);
       problem.set_lattice(d.lattice);
-      SolverOptions o;
-      o.partition = partition;
-      o.selection = selection;
-      o.update = UpdateRule::Exact;
+      SolverOptions o = exact_options(partition, selection);
       o.relaxation = omega;
       o.block_size = 5;
       o.tol = 1e-11;
@@ -275,10 +266,7 @@ TEST(ForestRules, AutomaticRelaxationBeatsGaussSeidel) {
     for (int automatic = 0; automatic < 2; ++automatic) {
       QuadraticProblem<double, int> problem(d.Q, d.c);
       problem.set_lattice(d.lattice);
-      SolverOptions o;
-      o.partition = partition;
-      o.selection = SelectionRule::Cyclic;
-      o.update = UpdateRule::Exact;
+      SolverOptions o = exact_options(partition, SelectionRule::Cyclic);
       o.relaxation = automatic ? 0 : 1;
       o.tol = 1e-9;
       o.max_iterations = 1000000;
@@ -290,10 +278,7 @@ TEST(ForestRules, AutomaticRelaxationBeatsGaussSeidel) {
     EXPECT_LT(3 * iterations[1], iterations[0]) << to_string(partition);
   }
   QuadraticProblem<double, int> problem(d.Q, d.c);
-  SolverOptions o;
-  o.partition = PartitionRule::GreedyTree;
-  o.selection = SelectionRule::GS;
-  o.update = UpdateRule::Exact;
+  SolverOptions o = exact_options(PartitionRule::GreedyTree, SelectionRule::GS);
   o.relaxation = 0;
   VecD x;
   EXPECT_THROW(solve(problem, o, x), InvalidArgument);

@@ -71,10 +71,7 @@ VecD solve_system(const LabelPropagation& system, PartitionRule partition, Selec
                   const LatticeGeometry* lattice = nullptr, double tol = 1e-12) {
   QuadraticProblem<double, int> problem(system.Q(), system.c());
   if (lattice) problem.set_lattice(*lattice);
-  SolverOptions o;
-  o.partition = partition;
-  o.selection = selection;
-  o.update = UpdateRule::Exact;
+  SolverOptions o = exact_options(partition, selection);
   o.tol = tol;
   o.max_iterations = 200000;
   VecD x;
@@ -273,10 +270,7 @@ TEST(LabelPropagation, LargeBlockStepsGiveTheSameIteratesOnOneOrTwoThreads) {
       omp_set_num_threads(threads);
       QuadraticProblem<double, int> problem(d.Q, d.c);
       problem.set_lattice(d.lattice);
-      SolverOptions o;
-      o.partition = partition;
-      o.selection = selection;
-      o.update = UpdateRule::Exact;
+      SolverOptions o = exact_options(partition, selection);
       o.max_iterations = 40;
       o.tol = 0;
       o.record_history = true;

@@ -150,4 +150,13 @@ inline double quadratic_optimum(const Eigen::SparseMatrix<double>& Q, const VecD
   return 0.5 * x.dot(Q * x) + 0.5 * l2 * x.squaredNorm() - c.dot(x);
 }
 
+/// Options for an exact-update solve with the given partition and selection.
+inline SolverOptions exact_options(PartitionRule partition, SelectionRule selection) {
+  SolverOptions o;
+  o.partition = partition;
+  o.selection = selection;
+  o.update = UpdateRule::Exact;
+  return o;
+}
+
 }  // namespace southwell::testing
