@@ -50,6 +50,7 @@ struct Arguments {
   double clamp_weight = 1;
   std::string partition, selection, update, norm = "squared";
   std::string relaxation = "1";
+  double l1 = 0, lower = -std::numeric_limits<double>::infinity(), upper = std::numeric_limits<double>::infinity();
   double l2 = 0, tol = 1e-6, time_limit = std::numeric_limits<double>::infinity();
   Index block_size = 0, max_iter = 100000;
   std::uint64_t seed = 0;
@@ -69,15 +70,17 @@ void finish(const sw::Summary& summary, const Arguments& args) {
     }
     if (!out) throw sw::Error(args.history + ": write failed");
   }
-  std::printf("status=%s iterations=%lld objective=%.17g seconds=%.6f\n",
+  std::printf("status=%s iterations=%lld objective=%.17g seconds=%.6f support=%lld identified_at=%lld\n",
               std::string(sw::to_string(summary.status)).c_str(), static_cast<long long>(summary.iterations),
-              summary.final_objective, summary.setup_seconds + summary.solve_seconds);
+              summary.final_objective, summary.setup_seconds + summary.solve_seconds,
+              static_cast<long long>(summary.support_size), static_cast<long long>(summary.support_identified_at));
 }
 
 template <class Problem>
 int run(Problem& problem, const sw::SolverOptions& options, const Arguments& args) {
   sw::Vec<double> x = sw::Vec<double>::Zero(problem.dim());
-  const sw::Summary summary = sw::solve(problem, options, x);
+  sw::SeparableRegularizer<double> regularizer(args.l1, args.lower, args.upper);
+  const sw::Summary summary = sw::solve(problem, regularizer, options, x);
   if (!args.output.empty()) sw::io::write_vector(args.output, x.data(), x.size());
   finish(summary, args);
   return 0;
@@ -306,6 +309,9 @@ int main(int argc, char** argv) {
   app.add_option("--lattice", args.lattice,
                  "ROWSxCOLS: node (or coordinate) i is cell i = column * ROWS + row of a lattice; red-black and "
                  "tree-partition then use the checkerboard and the comb trees");
+  app.add_option("--l1", args.l1, "add l1 ||x||_1 (default 0; needs a proximal update)")->check(CLI::NonNegativeNumber);
+  app.add_option("--lower", args.lower, "lower bound on every coordinate (e.g. 0 for non-negativity)");
+  app.add_option("--upper", args.upper, "upper bound on every coordinate");
   app.add_option("--l2", args.l2, "add (l2/2)||x||^2 (default 0)")->check(CLI::NonNegativeNumber);
   app.add_option("--selection", args.selection, "block selection rule: " + join(sw::selection_rule_names()));
   app.add_option("--partition", args.partition,
@@ -339,9 +345,16 @@ int main(int argc, char** argv) {
     if (options.partition == sw::PartitionRule::User)
       throw sw::InvalidArgument("--partition user: user blocks are given through the C++ or Python API");
     const auto paired = kPartitionSelection.find(partition);
-    const char* default_selection = paired != kPartitionSelection.end() ? paired->second : d.selection;
+    const bool regularized = args.l1 > 0 || std::isfinite(args.lower) || std::isfinite(args.upper);
+    if (regularized && args.problem == "label-propagation")
+      throw sw::InvalidArgument("--l1/--lower/--upper are not available for --problem label-propagation");
+    if (!(args.lower <= args.upper)) throw sw::InvalidArgument("--lower must not exceed --upper");
+    const char* smooth_selection = paired != kPartitionSelection.end() ? paired->second : d.selection;
+    // With l1 or bounds the smooth greedy default becomes its proximal counterpart.
+    const char* default_selection =
+        regularized && std::string(smooth_selection).rfind("gs", 0) == 0 ? "gs-q" : smooth_selection;
     options.selection = sw::parse_selection_rule(args.selection.empty() ? default_selection : args.selection);
-    options.update = sw::parse_update_rule(args.update.empty() ? d.update : args.update);
+    options.update = sw::parse_update_rule(args.update.empty() ? (regularized ? "prox-newton" : d.update) : args.update);
     options.greedy_norm = sw::parse_greedy_norm(args.norm);
     // Refused here too, so that the message comes before any file is read.
     const bool quadratic = args.problem == "least-squares" || args.problem == "quadratic" || args.problem == "label-propagation";

@@ -49,7 +49,7 @@ TEST(Cli, SolvesAndWritesSolutionAndHistory) {
   const CliRun r = run_cli("--problem least-squares --data " + data + " --block-size 2 --tol 1e-12 --output " + x +
                         " --history " + h);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::regex summary(R"(status=converged iterations=\d+ objective=-?[0-9.e+-]+ seconds=[0-9.]+)");
+  const std::regex summary(R"(status=converged iterations=\d+ objective=-?[0-9.e+-]+ seconds=[0-9.]+ support=\d+ identified_at=-1)");
   EXPECT_TRUE(std::regex_match(last_line(r.output), summary)) << last_line(r.output);
   // 4 x 3 with full column rank: the solution solves the normal equations (checked in numpy
   // terms by hand: the residual is orthogonal to the columns).

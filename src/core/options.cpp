@@ -20,11 +20,14 @@ constexpr std::pair<PartitionRule, std::string_view> kPartitions[] = {
 constexpr std::pair<SelectionRule, std::string_view> kSelections[] = {
     {SelectionRule::Cyclic, "cyclic"}, {SelectionRule::Random, "random"}, {SelectionRule::Lipschitz, "lipschitz"},
     {SelectionRule::GS, "gs"},         {SelectionRule::GSL, "gsl"},       {SelectionRule::GSD, "gsd"},
-    {SelectionRule::GSQ, "gsq"},
+    {SelectionRule::GSQ, "gsq"},       {SelectionRule::GSS, "gs-s"},     {SelectionRule::GSR, "gs-r"},
+    {SelectionRule::GSQP, "gs-q"},     {SelectionRule::GSLR, "gsl-r"},   {SelectionRule::GSLQ, "gsl-q"},
 };
 constexpr std::pair<UpdateRule, std::string_view> kUpdates[] = {
     {UpdateRule::Gradient, "gradient"}, {UpdateRule::Adaptive, "adaptive"}, {UpdateRule::Matrix, "matrix"},
     {UpdateRule::Newton, "newton"},     {UpdateRule::Exact, "exact"},
+    {UpdateRule::ProxGradient, "prox-gradient"}, {UpdateRule::ProxNewton, "prox-newton"},
+    {UpdateRule::TwoMetric, "two-metric"},
 };
 constexpr std::pair<GreedyNorm, std::string_view> kNorms[] = {
     {GreedyNorm::Squared, "squared"},
@@ -59,6 +62,14 @@ void require(bool ok, const std::string& message) {
 }
 
 }  // namespace
+
+bool is_proximal(SelectionRule rule) {
+  return rule == SelectionRule::GSS || rule == SelectionRule::GSR || rule == SelectionRule::GSQP ||
+         rule == SelectionRule::GSLR || rule == SelectionRule::GSLQ;
+}
+bool is_proximal(UpdateRule rule) {
+  return rule == UpdateRule::ProxGradient || rule == UpdateRule::ProxNewton || rule == UpdateRule::TwoMetric;
+}
 
 Index general_block_size(Index n) {
   Index root = std::max<Index>(1, Index(std::cbrt(double(n))));

@@ -45,6 +45,13 @@ enum class SelectionRule {
   GSL,        ///< "gsl": largest ||g_b||^2 / L_b (variable: GSD with d_i = sum_j |H_ij|)
   GSD,        ///< "gsd": largest sum_i g_i^2 / d_i with a diagonal bound d_i
   GSQ,        ///< "gsq": largest g_b' H_b^{-1} g_b (variable: iterative hard thresholding)
+  // Proximal rules (for F = f + separable g; with g = 0 they reduce to smooth ones). Per
+  // coordinate scores, summed over a fixed block or the top tau for variable blocks:
+  GSS,   ///< "gs-s": largest minimum-norm subgradient (the KKT violation)
+  GSR,   ///< "gs-r": largest prox-gradient step |d_i| with the global L = max L_i
+  GSQP,  ///< "gs-q": largest decrease of the proximal quadratic model with the global L
+  GSLR,  ///< "gsl-r": largest sqrt(L_i) |d_i| with the prox-gradient step for L_i
+  GSLQ,  ///< "gsl-q": largest model decrease with L_i (the paper's gsq-nn of Fig. 7)
 };
 
 /// How the chosen block moves.
@@ -54,7 +61,15 @@ enum class UpdateRule {
   Matrix,    ///< "matrix": x_b -= H_b^{-1} g_b with the block upper bound H_b
   Newton,    ///< "newton": exact block Hessian, Armijo backtracking line search
   Exact,     ///< "exact": exact block minimisation (quadratic objectives only)
+  // Proximal updates (any separable g):
+  ProxGradient,  ///< "prox-gradient": x_b = prox_{g/L_b}(x_b - g_b / L_b)
+  ProxNewton,    ///< "prox-newton": minimise the block's quadratic model + g exactly (line search if not quadratic)
+  TwoMetric,     ///< "two-metric": two-metric projection for bounds (g smooth on the feasible set)
 };
+
+/// True for the rules that handle a non-smooth separable term.
+bool is_proximal(SelectionRule rule);
+bool is_proximal(UpdateRule rule);
 
 /// Norm used by the fixed-block greedy scores.
 enum class GreedyNorm {

@@ -24,8 +24,14 @@ struct Summary {
   Index iterations = 0;
   double initial_objective = 0;
   double final_objective = 0;
-  double initial_gradient_norm = 0;  ///< ||grad f(x0)||_inf
-  double final_gradient_norm = 0;    ///< at the last check
+  /// ||grad f(x0)||_inf, or with a regulariser the KKT violation max_i dist(-grad_i f, dg_i(x_i)).
+  double initial_gradient_norm = 0;
+  double final_gradient_norm = 0;    ///< the same at the last check
+  /// With a regulariser: nonzeros of the final x, and the iteration after which the support
+  /// (the set of nonzeros and their signs) never changed again, when the solve converged
+  /// (0: never changed); -1 when it did not converge or there is no regulariser.
+  Index support_size = 0;
+  Index support_identified_at = -1;
   double setup_seconds = 0;
   double solve_seconds = 0;
   /// When SolverOptions::record_history: entry k is iteration k (0 = start).

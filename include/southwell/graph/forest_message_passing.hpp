@@ -46,7 +46,7 @@ class ForestSolver {
   void solve(const Vec<Scalar>& r, Vec<Scalar>& x, Scalar scale = 1) const {
     x.resize(size_);
     const Index trees = Index(tree_begin_.size()) - 1;
-#pragma omp parallel for schedule(dynamic, 256) if (size_ >= 16384)
+#pragma omp parallel for schedule(dynamic, 256) if (size_ >= 32768)
     for (Index tree = 0; tree < trees; ++tree) {
       const Index begin = tree_begin_[tree], end = tree_begin_[tree + 1];
       for (Index k = begin; k < end; ++k) x[order_[k]] = scale * r[order_[k]];

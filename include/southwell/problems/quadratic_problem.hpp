@@ -117,7 +117,7 @@ class QuadraticProblem {
   void compute_full_gradient(Vec<Scalar>& out) const { out = g_; }
   void block_gradient(const Block& block, Vec<Scalar>& out) const {
     out.resize(block.size());
-#pragma omp parallel for schedule(static) if (block.size() >= kGatherMinimum)
+#pragma omp parallel for schedule(static) if (block.size() >= kParallelMinimum)
     for (Index t = 0; t < block.size(); ++t) out[t] = g_[block.coords[t]];
   }
 
@@ -130,7 +130,7 @@ class QuadraticProblem {
     if (block.size() >= kGatherMinimum && 8 * block.size() >= n_) {
       // A large block moves most gradient entries: recompute all of g in parallel (exact, and no
       // dearer than updating it).
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n_ >= kParallelMinimum)
       for (Index t = 0; t < block.size(); ++t) x_[block.coords[t]] += d[t];  // block coordinates are distinct
       refresh_gradient();
       all_changed_ = true;
@@ -220,6 +220,9 @@ class QuadraticProblem {
 
  private:
   static constexpr Index kGatherMinimum = 4096;
+  // Below this many coordinates a parallel region costs more than it saves (and oversubscribed
+  // cores make its barriers expensive).
+  static constexpr Index kParallelMinimum = 65536;
 
   /// g_b' d, summed in a fixed number of chunks (in parallel for large blocks), so the result
   /// does not depend on the number of threads.
@@ -232,7 +235,7 @@ class QuadraticProblem {
     }
     constexpr int kChunks = 64;
     double partial[kChunks];
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n_ >= kParallelMinimum)
     for (int chunk = 0; chunk < kChunks; ++chunk) {
       double sum = 0;
       for (Index t = size * chunk / kChunks; t < size * (chunk + 1) / kChunks; ++t)
@@ -247,7 +250,7 @@ class QuadraticProblem {
   void refresh_gradient() {
     const Matrix& Q = *Q_;
     g_.resize(n_);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n_ >= kParallelMinimum)
     for (Index r = 0; r < n_; ++r) {
       Scalar sum = l2_ * x_[r] - c_[r];
       for (typename Matrix::InnerIterator it(Q, r); it; ++it) sum += it.value() * x_[it.row()];

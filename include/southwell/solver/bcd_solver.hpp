@@ -1,7 +1,12 @@
 #pragma once
 // The block coordinate descent loop: select a block, compute its step, apply it, check.
 //
-//   Summary s = southwell::solve(problem, options, x);   // x: start in, solution out
+//   Summary s = southwell::solve(problem, options, x);               // x: start in, solution out
+//   Summary s = southwell::solve(problem, regularizer, options, x);  // F = f + separable g
+//
+// With a regulariser, x0 is projected onto the bounds, the objective is F, convergence is
+// measured by the KKT violation (the distance from -grad f to the subdifferential of g; the
+// gradient norm when g = 0), and the support (nonzeros and signs) is tracked.
 //
 // Exceptions (InvalidArgument) come only from checks made before the first iteration. Inside
 // the loop nothing throws: a non-finite objective ends the solve with NumericalFailure and x
@@ -22,7 +27,8 @@
 namespace southwell {
 
 template <class Problem>
-Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Problem::Scalar>& x) {
+Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Scalar>& regularizer,
+              const SolverOptions& options, Vec<typename Problem::Scalar>& x) {
   using Scalar = typename Problem::Scalar;
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -35,6 +41,10 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
     throw InvalidArgument("x has size " + std::to_string(x.size()) + ", the problem has " + std::to_string(n) +
                           " coordinates");
   if (!x.allFinite()) throw InvalidArgument("x0 has a non-finite entry");
+  regularizer.check_dimension(n);
+  const bool regularized = !regularizer.is_zero();
+  check_regularizer_rules<Problem>(options, regularizer, n);
+  for (Index i = 0; i < n && regularizer.has_bounds(); ++i) x[i] = regularizer.project(i, x[i]);
   const bool variable = options.partition == PartitionRule::Variable || options.partition == PartitionRule::General;
   const bool forest = is_forest_rule(options.partition);  // block sizes come from the graph
   check_forest_rules<Problem>(options);
@@ -42,7 +52,7 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
     throw InvalidArgument("SolverOptions::block_size = " + std::to_string(options.block_size) +
                           " exceeds the number of coordinates " + std::to_string(n));
 
-  SolveContext<Problem> ctx(problem, options);
+  SolveContext<Problem> ctx(problem, options, regularizer);
   if (options.partition == PartitionRule::User) {
     ctx.partition = Partition::from_blocks(options.user_blocks, n);
   } else if (options.partition == PartitionRule::RedBlack || options.partition == PartitionRule::TreePartition) {
@@ -85,16 +95,18 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
       g = &gradient;
     }
     double plain = 0, scaled = 0;  // max is exact, so the parallel reduction is deterministic
+    const Vec<Scalar>& xs = problem.x();
 #pragma omp parallel for reduction(max : plain, scaled) schedule(static) if (n > 100000)
     for (Index j = 0; j < n; ++j) {
-      const double a = std::abs(double((*g)[j]));
+      const double a = regularized ? double(regularizer.violation(j, xs[j], (*g)[j])) : std::abs(double((*g)[j]));
       plain = std::max(plain, a);
       scaled = std::max(scaled, a * double(inv_sqrt_lipschitz[j]));
     }
     scaled_norm = scaled;
     return plain;
   };
-  summary.initial_objective = summary.final_objective = problem.exact_value();
+  double g_value = regularizer.value(problem.x());  // the non-smooth part, updated per step
+  summary.initial_objective = summary.final_objective = problem.exact_value() + g_value;
   summary.initial_gradient_norm = summary.final_gradient_norm = gradient_norm();
   summary.setup_seconds = elapsed();
   if (options.record_history) {
@@ -113,6 +125,7 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
   };
 
   const double g0 = summary.initial_gradient_norm, scaled_g0 = scaled_norm;
+  Index last_support_change = 0;
   auto objective_converged = [&](double f) { return options.optimal_value && f - *options.optimal_value <= options.tol; };
   auto gradient_converged = [&](double gnorm) {
     return !options.optimal_value && gnorm <= options.tol * g0 && scaled_norm <= options.tol * scaled_g0;
@@ -145,9 +158,16 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
         break;
       }
       old.resize(block.size());
-#pragma omp parallel for schedule(static) if (block.size() >= 16384)
+#pragma omp parallel for schedule(static) if (block.size() >= 65536)
       for (Index t = 0; t < block.size(); ++t) old[t] = problem.x()[block.coords[t]];
       problem.apply_step(block, d);
+      if (regularized) {
+        for (Index t = 0; t < block.size(); ++t) {
+          const Scalar now = problem.x()[block.coords[t]];
+          g_value += double(regularizer.l1()) * (std::abs(double(now)) - std::abs(double(old[t])));
+          if ((now > 0) != (old[t] > 0) || (now < 0) != (old[t] < 0)) last_support_change = k;
+        }
+      }
       if (!std::isfinite(problem.value())) {
         problem.restore_block(block, old);
         summary.status = Status::NumericalFailure;
@@ -157,7 +177,7 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
       selector->after_step(ctx);
       summary.iterations = k;
 
-      const double f = exact_each_iteration ? problem.exact_value() : problem.value();
+      const double f = (exact_each_iteration ? problem.exact_value() : problem.value()) + g_value;
       if (options.record_history) {
         summary.objective_history.push_back(f);
         summary.seconds_history.push_back(elapsed());
@@ -172,7 +192,9 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
         if (options.verbose) progress(k, f, summary.final_gradient_norm);
         if (gradient_converged(summary.final_gradient_norm)) {
           summary.status = Status::Converged;
-          summary.message = "||g||_inf <= tol * ||g(x0)||_inf, also with g scaled by 1/sqrt(L)";
+          summary.message = regularized
+                                ? "KKT violation <= tol * its value at x0, also scaled by 1/sqrt(L)"
+                                : "||g||_inf <= tol * ||g(x0)||_inf, also with g scaled by 1/sqrt(L)";
           break;
         }
       }
@@ -192,11 +214,19 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
     }
   }
   x = problem.x();
-  summary.final_objective = problem.exact_value();
+  summary.final_objective = problem.exact_value() + regularizer.value(x);
+  summary.support_size = Index((x.array() != 0).count());
+  summary.support_identified_at = regularized && summary.status == Status::Converged ? last_support_change : -1;
   summary.final_gradient_norm = gradient_norm();
   summary.solve_seconds = elapsed() - summary.setup_seconds;
   if (options.verbose) log(summary.brief_report());
   return summary;
+}
+
+/// The smooth problem alone (g = 0).
+template <class Problem>
+Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Problem::Scalar>& x) {
+  return solve(problem, SeparableRegularizer<typename Problem::Scalar>(), options, x);
 }
 
 }  // namespace southwell

@@ -8,12 +8,14 @@
 #include "southwell/selection/fixed_block_rules.hpp"
 #include "southwell/selection/forest_selection.hpp"
 #include "southwell/selection/iterative_hard_thresholding.hpp"
+#include "southwell/selection/proximal_rules.hpp"
 #include "southwell/selection/variable_block_rules.hpp"
 #include "southwell/update/adaptive_update.hpp"
 #include "southwell/update/exact_update.hpp"
 #include "southwell/update/gradient_update.hpp"
 #include "southwell/update/matrix_update.hpp"
 #include "southwell/update/newton_update.hpp"
+#include "southwell/update/proximal_updates.hpp"
 
 namespace southwell {
 
@@ -55,6 +57,23 @@ void check_forest_rules(const SolverOptions& options) {
                           "too large for the curvature of lipschitz, gsl and gsq)");
 }
 
+/// With l1 or bounds, only proximal updates and rules that see the non-smooth term apply.
+template <class Problem>
+void check_regularizer_rules(const SolverOptions& options, const SeparableRegularizer<typename Problem::Scalar>& reg,
+                             Index n) {
+  if (reg.is_zero()) return;
+  if (!is_proximal(options.update))
+    throw InvalidArgument("with l1 or bounds the update must be prox-gradient, prox-newton or two-metric, not '" +
+                          std::string(to_string(options.update)) + "'");
+  const SelectionRule s = options.selection;
+  if (s == SelectionRule::GS || s == SelectionRule::GSL || s == SelectionRule::GSD || s == SelectionRule::GSQ)
+    throw InvalidArgument("selection '" + std::string(to_string(s)) +
+                          "' ignores l1 and bounds; use gs-s, gs-r, gs-q, gsl-r, gsl-q, cyclic, random or lipschitz");
+  if (options.update == UpdateRule::TwoMetric && !reg.smooth_on_feasible_set(n))
+    throw InvalidArgument("update 'two-metric' needs l1 = 0 or bounds that fix each coordinate's sign (e.g. lower = 0); "
+                          "use prox-newton");
+}
+
 template <class Problem>
 std::unique_ptr<Selector<Problem>> make_selector(const SolverOptions& options) {
   if constexpr (Problem::kHasGraph) {
@@ -80,6 +99,13 @@ std::unique_ptr<Selector<Problem>> make_selector(const SolverOptions& options) {
     case SelectionRule::GSD:
       if (variable) return std::make_unique<VariableGreedySelector<Problem>>(options.selection);
       return std::make_unique<FixedGreedySelector<Problem>>(options.selection);
+    case SelectionRule::GSS:
+    case SelectionRule::GSR:
+    case SelectionRule::GSQP:
+    case SelectionRule::GSLR:
+    case SelectionRule::GSLQ:
+      if (variable) return std::make_unique<VariableProximalSelector<Problem>>(options.selection);
+      return std::make_unique<FixedProximalSelector<Problem>>(options.selection);
   }
   throw InvalidArgument("unknown selection rule");
 }
@@ -103,6 +129,12 @@ std::unique_ptr<BlockUpdate<Problem>> make_update(const SolverOptions& options) 
             "update 'exact' needs a quadratic objective (least-squares or quadratic); for this "
             "problem use 'gradient', 'adaptive', 'matrix' or 'newton'");
       }
+    case UpdateRule::ProxGradient:
+      return std::make_unique<ProxGradientUpdate<Problem>>();
+    case UpdateRule::ProxNewton:
+      return std::make_unique<ProxNewtonUpdate<Problem>>();
+    case UpdateRule::TwoMetric:
+      return std::make_unique<TwoMetricUpdate<Problem>>();
   }
   throw InvalidArgument("unknown update rule");
 }

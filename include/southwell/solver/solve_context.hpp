@@ -11,6 +11,8 @@
 #include "southwell/core/types.hpp"
 #include "southwell/linalg/dense_block.hpp"
 #include "southwell/partition/partition.hpp"
+#include "southwell/regularizers/separable.hpp"
+#include "southwell/regularizers/separable.hpp"
 
 namespace southwell {
 
@@ -18,10 +20,12 @@ template <class Problem>
 struct SolveContext {
   using Scalar = typename Problem::Scalar;
 
-  SolveContext(Problem& p, const SolverOptions& o) : problem(p), options(o), rng(o.seed) {}
+  SolveContext(Problem& p, const SolverOptions& o, const SeparableRegularizer<Scalar>& r = no_regularizer())
+      : problem(p), options(o), regularizer(&r), rng(o.seed) {}
 
   Problem& problem;
   const SolverOptions& options;
+  const SeparableRegularizer<Scalar>* regularizer;  ///< g in F = f + g (possibly zero)
   std::optional<Partition> partition;  ///< empty for variable blocks
   std::mt19937_64 rng;
 
@@ -62,6 +66,10 @@ struct SolveContext {
   }
 
  private:
+  static const SeparableRegularizer<Scalar>& no_regularizer() {
+    static const SeparableRegularizer<Scalar> zero;
+    return zero;
+  }
   static constexpr Scalar kMissing = std::numeric_limits<Scalar>::quiet_NaN();
   Scalar compute_block_lipschitz(const Block& block) {
     if (block.size() == 1) return problem.lipschitz()[block.coords[0]];
