@@ -41,6 +41,11 @@ std::string last_line(const std::string& text) {
   return last;
 }
 
+struct BadCase {
+  std::string args;
+  std::string message;
+};
+
 const char* kLeastSquares = "1.5 1:1 2:0.5\n-0.5 2:2 3:1\n2 1:-1 3:3\n0.25 1:0.5 2:0.5 3:0.5\n";
 
 TEST(Cli, SolvesAndWritesSolutionAndHistory) {
@@ -72,6 +77,49 @@ TEST(Cli, SolvesAndWritesSolutionAndHistory) {
   EXPECT_NEAR(std::stod(first.substr(2)), 0.5 * (1.5 * 1.5 + 0.25 + 4 + 0.0625), 1e-12);
 }
 
+/// Non-negative lasso: the solution meets the KKT conditions (checked here from the data) and
+/// the last line reports the support and when it was identified.
+TEST(Cli, L1AndBoundsGiveAKktPointAndReportTheSupport) {
+  const std::string data = write_temp("ls_l1.svm", kLeastSquares);
+  const std::string x = ::testing::TempDir() + "x_l1.txt";
+  for (const char* update : {"prox-newton", "prox-gradient", "two-metric"}) {
+    const CliRun r = run_cli("--problem least-squares --data " + data + " --l1 1 --lower 0 --block-size 2 --tol 1e-12 " +
+                             "--selection gs-q --update " + update + " --output " + x);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::smatch m;
+    const std::string last = last_line(r.output);
+    ASSERT_TRUE(std::regex_search(last, m, std::regex(R"(support=(\d+) identified_at=(-?\d+)$)"))) << last;
+    std::ifstream xs(x);
+    double v[3];
+    for (double& vi : v) ASSERT_TRUE(xs >> vi);
+    const double A[4][3] = {{1, 0.5, 0}, {0, 2, 1}, {-1, 0, 3}, {0.5, 0.5, 0.5}};
+    const double b[4] = {1.5, -0.5, 2, 0.25};
+    int support = 0;
+    for (int j = 0; j < 3; ++j) {
+      double g = 1;  // gradient of the smooth part plus l1 (x >= 0, so l1 |x| = x)
+      for (int i = 0; i < 4; ++i) g += A[i][j] * (A[i][0] * v[0] + A[i][1] * v[1] + A[i][2] * v[2] - b[i]);
+      EXPECT_GE(v[j], 0);
+      if (v[j] > 0) EXPECT_NEAR(g, 0, 1e-9) << update;
+      else EXPECT_GE(g, -1e-9) << update;
+      support += v[j] != 0;
+    }
+    EXPECT_EQ(std::stoi(m[1]), support);
+    EXPECT_GE(std::stoi(m[2]), 0);
+  }
+  const BadCase cases[] = {
+      {"--problem least-squares --data " + data + " --l1 1 --update matrix", "must be prox-gradient, prox-newton or two-metric"},
+      {"--problem least-squares --data " + data + " --l1 1 --selection gsl", "ignores l1 and bounds"},
+      {"--problem least-squares --data " + data + " --l1 1 --update two-metric", "update 'two-metric' needs"},
+      {"--problem least-squares --data " + data + " --lower 1 --upper 0", "--lower must not exceed --upper"},
+      {"--problem least-squares --data " + data + " --l1 -1", "--l1"},
+  };
+  for (const BadCase& c : cases) {
+    const CliRun r = run_cli(c.args);
+    EXPECT_NE(r.exit_code, 0) << c.args;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+  }
+}
+
 TEST(Cli, SoftmaxAndLogisticLabelConventions) {
   const std::string zero_one = write_temp("lg01.svm", "0 1:1\n1 1:-1 2:1\n1 2:2\n0 1:0.5 2:-1\n");
   EXPECT_EQ(run_cli("--problem logistic --l2 1 --block-size 1 --data " + zero_one).exit_code, 0);
@@ -84,11 +132,6 @@ TEST(Cli, SoftmaxAndLogisticLabelConventions) {
   for (std::string line; std::getline(xs, line);) ++lines;
   EXPECT_EQ(lines, 2 * 3);  // p x K, row-major
 }
-
-struct BadCase {
-  std::string args;
-  std::string message;
-};
 
 TEST(Cli, BadInputExitsNonZeroWithAPreciseMessage) {
   const std::string good = write_temp("good.svm", kLeastSquares);

@@ -130,7 +130,8 @@ struct SolverOptions {
   /// paper's experiments).
   double tol = 1e-6;
   std::optional<double> optimal_value;
-  /// Iterations between gradient-norm checks (and progress lines); 0 = one epoch, ceil(n / tau).
+  /// Iterations between gradient-norm / KKT checks (and progress lines); 0 = one epoch,
+  /// ceil(n / tau) (every iteration for forest partitions, every 10 for proximal greedy rules).
   Index check_every = 0;
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   std::uint64_t seed = 0;

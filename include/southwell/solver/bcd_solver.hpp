@@ -131,10 +131,13 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
     return !options.optimal_value && gnorm <= options.tol * g0 && scaled_norm <= options.tol * scaled_g0;
   };
   const bool exact_each_iteration = options.record_history || options.optimal_value.has_value();
-  // Default: one epoch; forest blocks hold a large share of the coordinates, so every iteration.
-  const Index check_every = options.check_every > 0 ? options.check_every
-                            : forest                 ? 1
-                                                     : std::max<Index>(1, (n + options.block_size - 1) / options.block_size);
+  // Default: one epoch; forest blocks hold a large share of the coordinates, so every iteration;
+  // proximal greedy rules scan all n scores per iteration anyway, so a check every 10 is cheap.
+  const Index epoch = std::max<Index>(1, (n + options.block_size - 1) / options.block_size);
+  const Index check_every = options.check_every > 0    ? options.check_every
+                            : forest                    ? 1
+                            : is_proximal(options.selection) ? std::min<Index>(10, epoch)
+                                                        : epoch;
 
   if (!std::isfinite(summary.initial_objective) || !std::isfinite(g0)) {
     summary.status = Status::NumericalFailure;
