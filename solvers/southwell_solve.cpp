@@ -49,7 +49,7 @@ struct Arguments {
   std::string graph, labels, labelled_split = "train", clamping = "hard", unlabelled = "prior", lattice, eval_split;
   double clamp_weight = 1;
   std::string partition, selection, update, norm = "squared";
-  std::string relaxation = "1";
+  std::string relaxation = "1", certificate = "kkt";
   double l1 = 0, lower = -std::numeric_limits<double>::infinity(), upper = std::numeric_limits<double>::infinity();
   double l2 = 0, tol = 1e-6, time_limit = std::numeric_limits<double>::infinity();
   Index block_size = 0, max_iter = 100000;
@@ -328,6 +328,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--tol", args.tol, "stop when ||g||_inf <= tol * ||g(x0)||_inf (default 1e-6)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--certificate", args.certificate,
+                 "what --tol measures, relative to x0: kkt (KKT violation, the gradient norm without l1/bounds; "
+                 "default) or gap (duality gap: least-squares and logistic with --l1/--l2, no bounds)")
+      ->check(CLI::IsMember({"kkt", "gap"}));
   app.add_option("--seed", args.seed, "random seed (default 0)");
   app.add_option("--time-limit", args.time_limit, "seconds (default: none)")->check(CLI::PositiveNumber);
   app.add_option("--output", args.output,
@@ -375,6 +379,7 @@ int main(int argc, char** argv) {
         throw sw::InvalidArgument("--relaxation '" + args.relaxation + "': expected auto or a number in (0, 2); "
                                   "relaxation must lie in (0, 2)");
     }
+    options.certificate = sw::parse_certificate(args.certificate);
     options.max_iterations = args.max_iter;
     options.tol = args.tol;
     options.seed = args.seed;

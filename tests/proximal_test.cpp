@@ -201,6 +201,55 @@ TEST(Proximal, LassoAndElasticNetMatchACertifiedOptimum) {
   }
 }
 
+/// The duality gap bounds F - F* from above at every point (weak duality), vanishes at the
+/// optimum, and stops the solve when asked to.
+TEST(Proximal, DualityGapBoundsTheSuboptimality) {
+  const MatD A = random_design(41, 80, 150, 0.4, 0.4);
+  const VecD b = 4 * random_vector(42, 80);
+  VecD y(80);
+  for (Index i = 0; i < 80; ++i) y[i] = b[i] > 0 ? 1 : -1;
+  const double lambda_max = (A.transpose() * b).cwiseAbs().maxCoeff();
+  for (const Penalty& p : {Penalty{0.1 * lambda_max, 0}, Penalty{0.05 * lambda_max, 2.0}}) {
+    for (const bool logistic : {false, true}) {
+      const double l1 = logistic ? 0.05 * (A.transpose() * y).cwiseAbs().maxCoeff() : p.l1;
+      auto run = [&](Index iterations, Certificate certificate, double tol) {
+        SolverOptions o;
+        o.selection = SelectionRule::GSS;
+        o.update = UpdateRule::ProxNewton;
+        o.block_size = 10;
+        o.tol = tol;
+        o.certificate = certificate;
+        o.max_iterations = iterations;
+        o.check_every = 1;
+        VecD x;
+        if (logistic) {
+          auto problem = logistic_regression(A, y, p.l2);
+          return solve(problem, SeparableRegularizer<double>(l1), o, x);
+        }
+        auto problem = least_squares(A, b, p.l2);
+        return solve(problem, SeparableRegularizer<double>(l1), o, x);
+      };
+      const double f_star = run(100000, Certificate::Kkt, 1e-13).final_objective;
+      for (Index k : {1, 3, 10, 30}) {
+        const Summary s = run(k, Certificate::DualityGap, 0);
+        EXPECT_GE(s.duality_gap, s.final_objective - f_star - 1e-9 * std::abs(f_star)) << k;
+      }
+      const Summary done = run(100000, Certificate::DualityGap, 1e-10);
+      EXPECT_EQ(done.status, Status::Converged);
+      EXPECT_LE(done.duality_gap, 1e-10 * done.initial_gradient_norm);
+      EXPECT_NEAR(done.final_objective, f_star, 1e-8 * std::abs(f_star));
+    }
+  }
+  // Not available with bounds, or for softmax and quadratics.
+  auto problem = least_squares(A, b);
+  SolverOptions o;
+  o.selection = SelectionRule::GSS;
+  o.update = UpdateRule::ProxNewton;
+  o.certificate = Certificate::DualityGap;
+  VecD x;
+  EXPECT_THROW(solve(problem, SeparableRegularizer<double>(1.0, 0.0), o, x), InvalidArgument);
+}
+
 /// L1-logistic: Newton with fixed signs on the support (smooth there), certified by KKT.
 TEST(Proximal, L1LogisticMatchesACertifiedOptimum) {
   const MatD A = random_design(31, 150, 60, 0.5, 0.3);

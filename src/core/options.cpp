@@ -29,6 +29,10 @@ constexpr std::pair<UpdateRule, std::string_view> kUpdates[] = {
     {UpdateRule::ProxGradient, "prox-gradient"}, {UpdateRule::ProxNewton, "prox-newton"},
     {UpdateRule::TwoMetric, "two-metric"},
 };
+constexpr std::pair<Certificate, std::string_view> kCertificates[] = {
+    {Certificate::Kkt, "kkt"},
+    {Certificate::DualityGap, "gap"},
+};
 constexpr std::pair<GreedyNorm, std::string_view> kNorms[] = {
     {GreedyNorm::Squared, "squared"},
     {GreedyNorm::L1, "l1"},
@@ -83,6 +87,8 @@ std::string_view to_string(SelectionRule rule) { return name_of(kSelections, rul
 std::string_view to_string(UpdateRule rule) { return name_of(kUpdates, rule); }
 std::string_view to_string(GreedyNorm norm) { return name_of(kNorms, norm); }
 
+std::string_view to_string(Certificate certificate) { return name_of(kCertificates, certificate); }
+Certificate parse_certificate(std::string_view name) { return parse(kCertificates, name, "certificate"); }
 PartitionRule parse_partition_rule(std::string_view name) { return parse(kPartitions, name, "partition"); }
 SelectionRule parse_selection_rule(std::string_view name) { return parse(kSelections, name, "selection rule"); }
 UpdateRule parse_update_rule(std::string_view name) { return parse(kUpdates, name, "update rule"); }

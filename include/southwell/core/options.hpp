@@ -71,6 +71,12 @@ enum class UpdateRule {
 bool is_proximal(SelectionRule rule);
 bool is_proximal(UpdateRule rule);
 
+/// What `tol` measures (relative to its value at x0).
+enum class Certificate {
+  Kkt,          ///< "kkt": max_i dist(-grad_i f, dg_i(x_i)) (the gradient max-norm when g = 0)
+  DualityGap,   ///< "gap": the duality gap; least squares / logistic with l1, l2, no bounds
+};
+
 /// Norm used by the fixed-block greedy scores.
 enum class GreedyNorm {
   Squared,  ///< "squared": the paper's definitions, e.g. GS = ||g_b||_2^2
@@ -80,6 +86,8 @@ enum class GreedyNorm {
 std::string_view to_string(PartitionRule rule);
 std::string_view to_string(SelectionRule rule);
 std::string_view to_string(UpdateRule rule);
+std::string_view to_string(Certificate certificate);
+Certificate parse_certificate(std::string_view name);
 std::string_view to_string(GreedyNorm norm);
 
 /// Parse a public rule name; throws InvalidArgument listing the valid names.
@@ -129,6 +137,7 @@ struct SolverOptions {
   /// or, when optimal_value is set, when f(x) - optimal_value <= tol (absolute, as in the
   /// paper's experiments).
   double tol = 1e-6;
+  Certificate certificate = Certificate::Kkt;
   std::optional<double> optimal_value;
   /// Iterations between gradient-norm / KKT checks (and progress lines); 0 = one epoch,
   /// ceil(n / tau) (every iteration for forest partitions, every 10 for proximal greedy rules).

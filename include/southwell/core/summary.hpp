@@ -1,4 +1,5 @@
 #pragma once
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ struct Summary {
   /// (the set of nonzeros and their signs) never changed again, when the solve converged
   /// (0: never changed); -1 when it did not converge or there is no regulariser.
   Index support_size = 0;
+  /// The final duality gap when SolverOptions::certificate is DualityGap (else NaN).
+  double duality_gap = std::numeric_limits<double>::quiet_NaN();
   Index support_identified_at = -1;
   double setup_seconds = 0;
   double solve_seconds = 0;

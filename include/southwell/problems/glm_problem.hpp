@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <optional>
 #include <vector>
 
 #include "southwell/core/errors.hpp"
@@ -55,6 +56,26 @@ class GlmProblem {
   Index num_outputs() const { return K_; }
   Scalar l2() const { return l2_; }
   const Design& design() const { return A_; }
+
+  /// The duality gap of F = f + l1 ||x||_1 (no bounds) at x, or nothing when the loss has no
+  /// conjugate (softmax). Dual point: theta = -s u with u the per-row loss derivatives and
+  /// s = min(1, l1 / ||grad f||_inf) (the usual rescaling into the dual feasible set); the l2
+  /// term is treated as extra squared-loss rows sqrt(l2) I with target 0. O(nnz(A)).
+  std::optional<double> duality_gap(double l1) const {
+    if constexpr (Loss::kHasConjugate) {
+      Vec<Scalar> g;
+      compute_full_gradient(g);
+      const double largest = double(g.cwiseAbs().maxCoeff());
+      const double s = largest > l1 ? l1 / largest : 1.0;
+      double dual = -0.5 * s * s * double(l2_) * double(x_.squaredNorm());
+      for (Index i = 0; i < m_; ++i) dual -= loss_.conjugate(i, s * double(U_[i]));
+      const double primal = value_ + l1 * double(x_.template lpNorm<1>());
+      return std::max(primal - dual, 0.0);
+    } else {
+      (void)l1;
+      return std::nullopt;
+    }
+  }
   const Vec<Scalar>& x() const { return x_; }
   const Vec<Scalar>& lipschitz() const { return lipschitz_; }
 

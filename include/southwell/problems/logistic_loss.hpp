@@ -1,5 +1,6 @@
 #pragma once
 // Binary logistic per row: l_i(z) = log(1 + exp(-y_i z)), y_i in {-1, +1}.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -32,6 +33,12 @@ class LogisticLoss {
   }
   /// sigma(1 - sigma) <= 1/4.
   Scalar bound(Index, Index, Index) const { return Scalar(0.25); }
+  /// The convex conjugate of row i's loss at v = -y a, a in [0, 1]: a log a + (1 - a) log(1 - a).
+  static constexpr bool kHasConjugate = true;
+  double conjugate(Index i, double v) const {
+    const double a = std::clamp(-v * double(y_[i]), 0.0, 1.0);
+    return (a > 0 ? a * std::log(a) : 0.0) + (a < 1 ? (1 - a) * std::log1p(-a) : 0.0);
+  }
 
  private:
   static Scalar sigmoid(Scalar t) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,8 @@ class QuadraticProblem {
   const LatticeGeometry* lattice() const { return lattice_.cell.empty() ? nullptr : &lattice_; }
 
   Index dim() const { return n_; }
+  /// No duality gap is implemented for general quadratics (use the KKT certificate).
+  std::optional<double> duality_gap(double) const { return std::nullopt; }
   const Matrix& matrix() const { return *Q_; }
   Scalar l2() const { return l2_; }
   const Vec<Scalar>& x() const { return x_; }

@@ -13,6 +13,7 @@ namespace southwell {
 template <class Scalar>
 class SoftmaxLoss {
  public:
+  static constexpr bool kHasConjugate = false;  // no duality gap (yet): the KKT certificate applies
   /// `labels` in 0..classes-1.
   SoftmaxLoss(std::vector<Index> labels, Index classes) : y_(std::move(labels)), K_(classes) {
     if (K_ < 2) throw InvalidArgument("softmax needs at least 2 classes");

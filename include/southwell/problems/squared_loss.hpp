@@ -26,6 +26,9 @@ class SquaredLoss {
   void hessian(Index, const Scalar*, Scalar* w) const { w[0] = 1; }
   /// Curvature bound: the per-row Hessian is exactly 1.
   Scalar bound(Index, Index, Index) const { return 1; }
+  /// The convex conjugate of row i's loss at v (for duality gaps).
+  static constexpr bool kHasConjugate = true;
+  double conjugate(Index i, double v) const { return 0.5 * v * v + v * double(b_[i]); }
 
  private:
   Vec<Scalar> b_;

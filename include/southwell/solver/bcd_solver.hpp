@@ -87,8 +87,16 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
     const Scalar L = problem.lipschitz()[j];
     inv_sqrt_lipschitz[j] = L > 0 ? 1 / std::sqrt(L) : Scalar(0);
   }
+  const bool use_gap = options.certificate == Certificate::DualityGap;
+  if (use_gap && (regularizer.has_bounds() || !problem.duality_gap(double(regularizer.l1()))))
+    throw InvalidArgument("certificate 'gap' is available for least squares and logistic regression with l1/l2 "
+                          "and no bounds; use 'kkt'");
   double scaled_norm = 0;
   auto gradient_norm = [&]() -> double {
+    if (use_gap) {  // the duality gap takes the place of the violation (no scaled variant)
+      scaled_norm = 0;
+      return *problem.duality_gap(double(regularizer.l1()));
+    }
     const Vec<Scalar>* g = &problem.gradient();
     if (!problem.tracks_gradient()) {
       problem.compute_full_gradient(gradient);
@@ -195,8 +203,8 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
         if (options.verbose) progress(k, f, summary.final_gradient_norm);
         if (gradient_converged(summary.final_gradient_norm)) {
           summary.status = Status::Converged;
-          summary.message = regularized
-                                ? "KKT violation <= tol * its value at x0, also scaled by 1/sqrt(L)"
+          summary.message = use_gap       ? "duality gap <= tol * its value at x0"
+                            : regularized ? "KKT violation <= tol * its value at x0, also scaled by 1/sqrt(L)"
                                 : "||g||_inf <= tol * ||g(x0)||_inf, also with g scaled by 1/sqrt(L)";
           break;
         }
@@ -220,6 +228,7 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
   summary.final_objective = problem.exact_value() + regularizer.value(x);
   summary.support_size = Index((x.array() != 0).count());
   summary.support_identified_at = regularized && summary.status == Status::Converged ? last_support_change : -1;
+  if (use_gap) summary.duality_gap = summary.final_gradient_norm;
   summary.final_gradient_norm = gradient_norm();
   summary.solve_seconds = elapsed() - summary.setup_seconds;
   if (options.verbose) log(summary.brief_report());
