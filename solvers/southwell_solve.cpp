@@ -49,7 +49,7 @@ struct Arguments {
   std::string graph, labels, labelled_split = "train", clamping = "hard", unlabelled = "prior", lattice, eval_split;
   double clamp_weight = 1;
   std::string partition, selection, update, norm = "squared";
-  std::string relaxation = "1", certificate = "kkt";
+  std::string relaxation = "1", certificate = "kkt", forest_order = "lipschitz";
   double l1 = 0, lower = -std::numeric_limits<double>::infinity(), upper = std::numeric_limits<double>::infinity();
   double l2 = 0, tol = 1e-6, time_limit = std::numeric_limits<double>::infinity();
   Index block_size = 0, max_iter = 100000;
@@ -306,6 +306,10 @@ int main(int argc, char** argv) {
   app.add_option("--unlabelled-components", args.unlabelled,
                  "components without a labelled node: prior (score them by the class frequencies, default) or refuse")
       ->check(CLI::IsMember({"prior", "refuse"}));
+  app.add_option("--forest-order", args.forest_order,
+                 "node order for red-black and tree-partition on general graphs: lipschitz (descending L_i, "
+                 "default) or natural")
+      ->check(CLI::IsMember({"lipschitz", "natural"}));
   app.add_option("--lattice", args.lattice,
                  "ROWSxCOLS: node (or coordinate) i is cell i = column * ROWS + row of a lattice; red-black and "
                  "tree-partition then use the checkerboard and the comb trees");
@@ -380,6 +384,7 @@ int main(int argc, char** argv) {
                                   "relaxation must lie in (0, 2)");
     }
     options.certificate = sw::parse_certificate(args.certificate);
+    options.forest_order = sw::parse_forest_order(args.forest_order);
     options.max_iterations = args.max_iter;
     options.tol = args.tol;
     options.seed = args.seed;

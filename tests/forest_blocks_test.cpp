@@ -296,3 +296,27 @@ TEST(ForestRules, GeneralBlockSizeIsTheFloorOfTheCubeRoot) {
 
 }  // namespace
 }  // namespace southwell::testing
+
+namespace southwell::testing {
+namespace {
+
+/// Both node orders of the general-graph partitions reach the CHOLMOD optimum (E-style kNN graph).
+TEST(ForestRules, NaturalAndLipschitzOrdersBothConverge) {
+  const auto e = datasets::dataset_e(400, 40, 3);
+  const double f_star = quadratic_optimum(e.Q, e.c, 0);
+  for (const ForestOrder order : {ForestOrder::Lipschitz, ForestOrder::Natural})
+    for (const PartitionRule partition : {PartitionRule::TreePartition, PartitionRule::RedBlack}) {
+      QuadraticProblem<double, int> problem(e.Q, e.c);
+      SolverOptions o = exact_options(partition, SelectionRule::Cyclic);
+      o.forest_order = order;
+      o.tol = 1e-11;
+      o.max_iterations = 1000000;
+      VecD x;
+      const Summary s = solve(problem, o, x);
+      EXPECT_EQ(s.status, Status::Converged) << to_string(order) << " " << to_string(partition);
+      EXPECT_NEAR(s.final_objective, f_star, 1e-9 * std::abs(f_star)) << to_string(order);
+    }
+}
+
+}  // namespace
+}  // namespace southwell::testing

@@ -29,6 +29,10 @@ constexpr std::pair<UpdateRule, std::string_view> kUpdates[] = {
     {UpdateRule::ProxGradient, "prox-gradient"}, {UpdateRule::ProxNewton, "prox-newton"},
     {UpdateRule::TwoMetric, "two-metric"},
 };
+constexpr std::pair<ForestOrder, std::string_view> kForestOrders[] = {
+    {ForestOrder::Lipschitz, "lipschitz"},
+    {ForestOrder::Natural, "natural"},
+};
 constexpr std::pair<Certificate, std::string_view> kCertificates[] = {
     {Certificate::Kkt, "kkt"},
     {Certificate::DualityGap, "gap"},
@@ -87,6 +91,8 @@ std::string_view to_string(SelectionRule rule) { return name_of(kSelections, rul
 std::string_view to_string(UpdateRule rule) { return name_of(kUpdates, rule); }
 std::string_view to_string(GreedyNorm norm) { return name_of(kNorms, norm); }
 
+std::string_view to_string(ForestOrder order) { return name_of(kForestOrders, order); }
+ForestOrder parse_forest_order(std::string_view name) { return parse(kForestOrders, name, "forest order"); }
 std::string_view to_string(Certificate certificate) { return name_of(kCertificates, certificate); }
 Certificate parse_certificate(std::string_view name) { return parse(kCertificates, name, "certificate"); }
 PartitionRule parse_partition_rule(std::string_view name) { return parse(kPartitions, name, "partition"); }

@@ -33,6 +33,12 @@ enum class PartitionRule {
   General,
 };
 
+/// True for the forest-structured block rules, which need a quadratic's graph and `exact`.
+inline bool is_forest_rule(PartitionRule rule) {
+  return rule == PartitionRule::RedBlack || rule == PartitionRule::TreePartition ||
+         rule == PartitionRule::GreedyTree || rule == PartitionRule::RandomTree;
+}
+
 /// floor(n^(1/3)), at least 1: the block size of the paper's "general" baseline.
 Index general_block_size(Index n);
 
@@ -71,6 +77,12 @@ enum class UpdateRule {
 bool is_proximal(SelectionRule rule);
 bool is_proximal(UpdateRule rule);
 
+/// The node order in which red-black and tree-partition build their blocks on general graphs.
+enum class ForestOrder {
+  Lipschitz,  ///< "lipschitz": descending L_i (the paper's default)
+  Natural,    ///< "natural": 0, 1, 2, ... (the paper's "Order" variants)
+};
+
 /// What `tol` measures (relative to its value at x0).
 enum class Certificate {
   Kkt,          ///< "kkt": max_i dist(-grad_i f, dg_i(x_i)) (the gradient max-norm when g = 0)
@@ -87,6 +99,8 @@ std::string_view to_string(PartitionRule rule);
 std::string_view to_string(SelectionRule rule);
 std::string_view to_string(UpdateRule rule);
 std::string_view to_string(Certificate certificate);
+std::string_view to_string(ForestOrder order);
+ForestOrder parse_forest_order(std::string_view name);
 Certificate parse_certificate(std::string_view name);
 std::string_view to_string(GreedyNorm norm);
 
@@ -119,6 +133,7 @@ struct SolverOptions {
   SelectionRule selection = SelectionRule::Random;
   UpdateRule update = UpdateRule::Matrix;
   GreedyNorm greedy_norm = GreedyNorm::Squared;
+  ForestOrder forest_order = ForestOrder::Lipschitz;
   /// Block size tau; the last block of a fixed partition may be smaller when tau does not divide n.
   Index block_size = 10;
   /// Blocks for PartitionRule::User: a disjoint cover of 0..n-1.

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <numeric>
 #include <string>
 
 #include "southwell/core/errors.hpp"
@@ -62,7 +63,9 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
         ctx.partition = Partition::from_blocks(
             red_black ? lattice_checkerboard_blocks(*lattice) : lattice_comb_blocks(*lattice), n);
       } else {
-        const std::vector<Index> order = descending_order(problem.lipschitz());
+        std::vector<Index> order(std::size_t(n), 0);
+        if (options.forest_order == ForestOrder::Lipschitz) order = descending_order(problem.lipschitz());
+        else std::iota(order.begin(), order.end(), Index(0));
         ctx.partition = Partition::from_blocks(
             red_black ? red_black_blocks(problem.matrix(), order) : tree_partition_blocks(problem.matrix(), order), n);
       }

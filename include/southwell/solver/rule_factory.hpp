@@ -19,12 +19,6 @@
 
 namespace southwell {
 
-/// True for the forest-structured block rules, which need a quadratic's graph and `exact`.
-inline bool is_forest_rule(PartitionRule rule) {
-  return rule == PartitionRule::RedBlack || rule == PartitionRule::TreePartition ||
-         rule == PartitionRule::GreedyTree || rule == PartitionRule::RandomTree;
-}
-
 /// Refuses forest rules where they do not apply, naming what does.
 template <class Problem>
 void check_forest_rules(const SolverOptions& options) {

@@ -4,6 +4,7 @@
 // for fixed blocks); any other block uses the dense solve of the matrix update (for quadratics
 // H_b is the exact block Hessian).
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -94,11 +95,14 @@ class ExactUpdate<Problem, true> final : public BlockUpdate<Problem> {
       }
       if (!built_[block.id]) {
         cache_[block.id] = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2(), position_);
+        // The forest partitions promise forests (independent sets for red-black): checked in debug builds.
+        assert(cache_[block.id] || !is_forest_rule(ctx.options.partition));
         built_[block.id] = 1;
       }
       solver = cache_[block.id].get();
     } else {
       variable_block = Solver::try_build(ctx.problem.matrix(), block.coords, ctx.problem.l2(), position_);
+      assert(variable_block || !is_forest_rule(ctx.options.partition));
       solver = variable_block.get();
     }
     if (tuner_.tuning()) {
