@@ -89,6 +89,17 @@ double kkt_violation(const VecD& gradient, const Penalty& p, const VecD& x) {
 
 SeparableRegularizer<double> regularizer_of(const Penalty& p) { return {p.l1, p.lower, p.upper}; }
 
+/// Options for a proximal solve run to a tight tolerance.
+SolverOptions proximal_options(SelectionRule selection, UpdateRule update, Index block_size, double tol) {
+  SolverOptions o;
+  o.selection = selection;
+  o.update = update;
+  o.block_size = block_size;
+  o.tol = tol;
+  o.max_iterations = 200000;
+  return o;
+}
+
 struct Rules {
   SelectionRule selection;
   UpdateRule update;
@@ -183,12 +194,7 @@ TEST(Proximal, LassoAndElasticNetMatchACertifiedOptimum) {
   for (const Penalty& p : {Penalty{0.1 * lambda_max, 0}, Penalty{0.05 * lambda_max, 1.0}}) {
     for (UpdateRule u : {UpdateRule::ProxNewton, UpdateRule::ProxGradient}) {
       auto problem = least_squares(A, b, p.l2);
-      SolverOptions o;
-      o.selection = SelectionRule::GSLQ;
-      o.update = u;
-      o.block_size = 20;
-      o.tol = 1e-12;
-      o.max_iterations = 200000;
+      SolverOptions o = proximal_options(SelectionRule::GSLQ, u, 20, 1e-12);
       VecD x;
       const Summary s = solve(problem, regularizer_of(p), o, x);
       EXPECT_EQ(s.status, Status::Converged);
@@ -274,12 +280,7 @@ TEST(Proximal, L1LogisticMatchesACertifiedOptimum) {
   };
   for (UpdateRule u : {UpdateRule::ProxNewton, UpdateRule::ProxGradient}) {
     auto problem = logistic_regression(A, yv);
-    SolverOptions o;
-    o.selection = SelectionRule::GSS;
-    o.update = u;
-    o.block_size = 10;
-    o.tol = 1e-11;
-    o.max_iterations = 200000;
+    SolverOptions o = proximal_options(SelectionRule::GSS, u, 10, 1e-11);
     VecD x;
     const Summary s = solve(problem, SeparableRegularizer<double>(l1), o, x);
     EXPECT_EQ(s.status, Status::Converged) << s.brief_report();

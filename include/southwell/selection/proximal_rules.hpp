@@ -21,6 +21,11 @@ class ProximalScores {
 
  public:
   explicit ProximalScores(SelectionRule rule) : rule_(rule) {}
+  /// The global L = max_i L_i of gs-r and gs-q (constant for a problem: taken once).
+  void initialize(SolveContext<Problem>& ctx) {
+    const Scalar largest = ctx.problem.lipschitz().maxCoeff();
+    global_ = largest > 0 ? largest : Scalar(1);
+  }
 
   /// A score per coordinate (larger = better), additive over a block.
   void compute(SolveContext<Problem>& ctx, std::vector<double>& out) const {
@@ -29,7 +34,6 @@ class ProximalScores {
     const auto& L = ctx.problem.lipschitz();
     const auto& reg = *ctx.regularizer;
     const Index n = ctx.problem.dim();
-    const Scalar global = L.maxCoeff();
     out.resize(n);
     for (Index i = 0; i < n; ++i) {
       const Scalar Li = L[i] > 0 ? L[i] : Scalar(1);
@@ -40,7 +44,7 @@ class ProximalScores {
           s *= s;
           break;
         case SelectionRule::GSR:
-          s = double(reg.model_step(i, x[i], g[i], global > 0 ? global : Scalar(1)).step);
+          s = double(reg.model_step(i, x[i], g[i], global_).step);
           s *= s;
           break;
         case SelectionRule::GSLR:
@@ -48,7 +52,7 @@ class ProximalScores {
           s *= s * double(Li);
           break;
         case SelectionRule::GSQP:
-          s = -double(reg.model_step(i, x[i], g[i], global > 0 ? global : Scalar(1)).decrease);
+          s = -double(reg.model_step(i, x[i], g[i], global_).decrease);
           break;
         default:  // GSLQ
           s = -double(reg.model_step(i, x[i], g[i], Li).decrease);
@@ -60,6 +64,7 @@ class ProximalScores {
 
  private:
   SelectionRule rule_;
+  Scalar global_ = 1;
 };
 
 template <class Problem>
@@ -67,6 +72,7 @@ class VariableProximalSelector final : public Selector<Problem> {
  public:
   explicit VariableProximalSelector(SelectionRule rule) : scores_(rule) {}
   bool needs_gradient() const override { return true; }
+  void initialize(SolveContext<Problem>& ctx) override { scores_.initialize(ctx); }
   void select(SolveContext<Problem>& ctx, Index, Block& out) override {
     scores_.compute(ctx, score_);
     const Index n = Index(score_.size()), tau = std::min(ctx.options.block_size, n);
@@ -91,6 +97,7 @@ class FixedProximalSelector final : public Selector<Problem> {
  public:
   explicit FixedProximalSelector(SelectionRule rule) : scores_(rule) {}
   bool needs_gradient() const override { return true; }
+  void initialize(SolveContext<Problem>& ctx) override { scores_.initialize(ctx); }
   void select(SolveContext<Problem>& ctx, Index, Block& out) override {
     scores_.compute(ctx, score_);
     const Partition& partition = *ctx.partition;
