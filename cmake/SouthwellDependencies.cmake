@@ -30,3 +30,16 @@ if(SOUTHWELL_BUILD_BENCHMARKS)
   find_package(benchmark CONFIG QUIET)
   southwell_require(benchmark_FOUND "Google Benchmark" libbenchmark-dev)
 endif()
+
+if(SOUTHWELL_BUILD_PYTHON)
+  # Debian's interpreter, which sees python3-numpy/scipy/sklearn (a pyenv python3 first on PATH
+  # cannot); override with -DPython_EXECUTABLE=... .
+  if(NOT DEFINED Python_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python 3.9 QUIET COMPONENTS Interpreter Development.Module)
+  southwell_require(Python_FOUND "Python 3 with development headers" python3-dev)
+  set(PYBIND11_FINDPYTHON ON)
+  find_package(pybind11 CONFIG QUIET)
+  southwell_require(pybind11_FOUND "pybind11" pybind11-dev)
+endif()

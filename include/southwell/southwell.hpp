@@ -5,6 +5,7 @@
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
 #include "southwell/design/dense_design.hpp"
+#include "southwell/design/intercept_design.hpp"
 #include "southwell/design/sparse_design.hpp"
 #include "southwell/graph/label_propagation.hpp"
 #include "southwell/problems/glm_problem.hpp"

@@ -15,34 +15,41 @@ class DenseDesign {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
   static constexpr bool kIsSparse = false;
 
+  using View = Eigen::Map<const Matrix>;
+
   /// Non-owning: `A` must outlive the design. Throws InvalidArgument on a non-finite entry.
-  explicit DenseDesign(const Matrix& A) : A_(&A) {
+  explicit DenseDesign(const Matrix& A) : DenseDesign(View(A.data(), A.rows(), A.cols())) {}
+  /// A view of column-major storage owned elsewhere (a Fortran-ordered numpy array, say): used
+  /// in place, never copied.
+  explicit DenseDesign(const View& A) : data_(A.data()), rows_(A.rows()), cols_(A.cols()) {
     if (!A.allFinite()) throw InvalidArgument("dense matrix has a non-finite entry");
   }
 
-  Index rows() const { return A_->rows(); }
-  Index cols() const { return A_->cols(); }
-  Index nnz() const { return A_->size(); }
-  Index col_nnz(Index) const { return A_->rows(); }
+  /// Where the entries are read from (the caller's buffer).
+  const Scalar* values() const { return data_; }
+  Index rows() const { return rows_; }
+  Index cols() const { return cols_; }
+  Index nnz() const { return rows_ * cols_; }
+  Index col_nnz(Index) const { return rows_; }
 
   template <class F>
   void for_each_in_col(Index j, F&& f) const {
-    const Scalar* col = A_->data() + j * A_->rows();
-    for (Index i = 0, m = A_->rows(); i < m; ++i) f(i, col[i]);
+    const Scalar* col = data_ + j * rows_;
+    for (Index i = 0; i < rows_; ++i) f(i, col[i]);
   }
 
   bool has_row_index() const { return true; }
   void build_row_index() {}
-  Index row_nnz(Index) const { return A_->cols(); }
+  Index row_nnz(Index) const { return cols_; }
   template <class F>
   void for_each_in_row(Index i, F&& f) const {
-    const Index m = A_->rows();
-    const Scalar* base = A_->data() + i;
-    for (Index j = 0, p = A_->cols(); j < p; ++j) f(j, base[j * m]);
+    const Scalar* base = data_ + i;
+    for (Index j = 0; j < cols_; ++j) f(j, base[j * rows_]);
   }
 
  private:
-  const Matrix* A_;
+  const Scalar* data_;
+  Index rows_, cols_;
 };
 
 }  // namespace southwell

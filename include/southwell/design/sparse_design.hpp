@@ -19,59 +19,74 @@ class SparseDesign {
   using RowMatrix = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, StorageIndex>;
   static constexpr bool kIsSparse = true;
 
+  using View = Eigen::Map<const Matrix>;
+
   /// Non-owning: `A` must outlive the design. Throws InvalidArgument if `A` is not compressed,
   /// has unsorted or duplicate row indices, or a non-finite value.
-  explicit SparseDesign(const Matrix& A) : A_(&A) {
-    if (!A.isCompressed()) throw InvalidArgument("sparse matrix must be compressed (call makeCompressed())");
-    const StorageIndex* outer = A.outerIndexPtr();
-    const StorageIndex* inner = A.innerIndexPtr();
-    const Scalar* values = A.valuePtr();
-    for (Index j = 0; j < A.cols(); ++j) {
-      for (StorageIndex p = outer[j]; p < outer[j + 1]; ++p) {
-        if (!std::isfinite(values[p]))
-          throw InvalidArgument("matrix entry (" + std::to_string(inner[p]) + ", " + std::to_string(j) +
+  explicit SparseDesign(const Matrix& A) : SparseDesign(compressed_view(A)) {}
+
+  /// A view of compressed column storage owned elsewhere (a scipy CSC matrix, say): used in
+  /// place, never copied. Same checks as above.
+  explicit SparseDesign(const View& A)
+      : rows_(A.rows()), cols_(A.cols()), outer_(A.outerIndexPtr()), inner_(A.innerIndexPtr()), values_(A.valuePtr()) {
+    if (outer_[0] != 0 || outer_[cols_] < 0)
+      throw InvalidArgument("column pointers must start at 0 and end at the number of nonzeros");
+    for (Index j = 0; j < cols_; ++j) {
+      if (outer_[j + 1] < outer_[j]) throw InvalidArgument("column pointers must not decrease (column " + std::to_string(j) + ")");
+      for (StorageIndex p = outer_[j]; p < outer_[j + 1]; ++p) {
+        if (inner_[p] < 0 || inner_[p] >= rows_)
+          throw InvalidArgument("row index " + std::to_string(inner_[p]) + " in column " + std::to_string(j) +
+                                " is outside [0, " + std::to_string(rows_) + ")");
+        if (!std::isfinite(values_[p]))
+          throw InvalidArgument("matrix entry (" + std::to_string(inner_[p]) + ", " + std::to_string(j) +
                                 ") is not finite");
-        if (p > outer[j] && inner[p] <= inner[p - 1])
-          throw InvalidArgument("column " + std::to_string(j) +
-                                " has unsorted or duplicate row indices");
+        if (p > outer_[j] && inner_[p] <= inner_[p - 1])
+          throw InvalidArgument("column " + std::to_string(j) + " has unsorted or duplicate row indices");
       }
     }
   }
 
-  Index rows() const { return A_->rows(); }
-  Index cols() const { return A_->cols(); }
-  Index nnz() const { return A_->nonZeros(); }
-  Index col_nnz(Index j) const { return outer()[j + 1] - outer()[j]; }
+  /// Where the nonzero values are read from (the caller's buffer).
+  const Scalar* values() const { return values_; }
+
+  Index rows() const { return rows_; }
+  Index cols() const { return cols_; }
+  Index nnz() const { return outer_[cols_]; }
+  Index col_nnz(Index j) const { return outer_[j + 1] - outer_[j]; }
 
   template <class F>
   void for_each_in_col(Index j, F&& f) const {
-    const StorageIndex* in = A_->innerIndexPtr();
-    const Scalar* val = A_->valuePtr();
-    for (StorageIndex p = outer()[j], end = outer()[j + 1]; p < end; ++p) f(Index(in[p]), val[p]);
+    for (StorageIndex p = outer_[j], end = outer_[j + 1]; p < end; ++p) f(Index(inner_[p]), values_[p]);
   }
 
   /// Row access needs build_row_index() first.
   bool has_row_index() const { return row_index_built_; }
   void build_row_index() {
     if (row_index_built_) return;
-    rows_ = RowMatrix(*A_);
-    rows_.makeCompressed();
+    by_row_ = RowMatrix(View(rows_, cols_, nnz(), outer_, inner_, values_));
+    by_row_.makeCompressed();
     row_index_built_ = true;
   }
-  Index row_nnz(Index i) const { return rows_.outerIndexPtr()[i + 1] - rows_.outerIndexPtr()[i]; }
+  Index row_nnz(Index i) const { return by_row_.outerIndexPtr()[i + 1] - by_row_.outerIndexPtr()[i]; }
   template <class F>
   void for_each_in_row(Index i, F&& f) const {
-    const StorageIndex* in = rows_.innerIndexPtr();
-    const Scalar* val = rows_.valuePtr();
-    for (StorageIndex p = rows_.outerIndexPtr()[i], end = rows_.outerIndexPtr()[i + 1]; p < end; ++p)
+    const StorageIndex* in = by_row_.innerIndexPtr();
+    const Scalar* val = by_row_.valuePtr();
+    for (StorageIndex p = by_row_.outerIndexPtr()[i], end = by_row_.outerIndexPtr()[i + 1]; p < end; ++p)
       f(Index(in[p]), val[p]);
   }
 
  private:
-  const StorageIndex* outer() const { return A_->outerIndexPtr(); }
+  static View compressed_view(const Matrix& A) {
+    if (!A.isCompressed()) throw InvalidArgument("sparse matrix must be compressed (call makeCompressed())");
+    return View(A.rows(), A.cols(), A.nonZeros(), A.outerIndexPtr(), A.innerIndexPtr(), A.valuePtr());
+  }
 
-  const Matrix* A_;
-  RowMatrix rows_;
+  Index rows_, cols_;
+  const StorageIndex* outer_;
+  const StorageIndex* inner_;
+  const Scalar* values_;
+  RowMatrix by_row_;
   bool row_index_built_ = false;
 };
 

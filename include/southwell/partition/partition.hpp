@@ -84,6 +84,7 @@ class Partition {
       case PartitionRule::TreePartition:
       case PartitionRule::GreedyTree:
       case PartitionRule::RandomTree:
+      case PartitionRule::General:
         throw InvalidArgument("Partition::make: '" + std::string(to_string(rule)) + "' is not a generated fixed partition");
     }
     return from_order(order, tau);

@@ -29,19 +29,22 @@ class GlmProblem {
   /// Forest-structured blocks need a sparse graph over the coordinates: quadratics only.
   static constexpr bool kHasGraph = false;
 
-  GlmProblem(Design design, Loss loss, Scalar l2 = 0)
+  /// The last `unpenalized_features` features (an intercept column, say) carry no l2 term.
+  GlmProblem(Design design, Loss loss, Scalar l2 = 0, Index unpenalized_features = 0)
       : A_(std::move(design)), loss_(std::move(loss)), l2_(l2), m_(A_.rows()), p_(A_.cols()),
-        K_(loss_.outputs()), n_(p_ * K_) {
+        K_(loss_.outputs()), n_(p_ * K_), penalized_(p_ - unpenalized_features) {
     if (loss_.rows() != m_)
       throw InvalidArgument("matrix has " + std::to_string(m_) + " rows but there are " +
                             std::to_string(loss_.rows()) + " targets");
     if (m_ == 0 || p_ == 0) throw InvalidArgument("matrix is empty");
     if (!(l2 >= 0) || !std::isfinite(l2)) throw InvalidArgument("l2 must be finite and >= 0");
+    if (unpenalized_features < 0 || unpenalized_features > p_)
+      throw InvalidArgument("unpenalized_features must lie in [0, " + std::to_string(p_) + "]");
     lipschitz_.resize(n_);
     for (Index f = 0; f < p_; ++f) {
       Scalar sq = 0;
       A_.for_each_in_col(f, [&](Index, Scalar a) { sq += a * a; });
-      for (Index c = 0; c < K_; ++c) lipschitz_[f * K_ + c] = loss_.bound(c, c, 1) * sq + l2_;
+      for (Index c = 0; c < K_; ++c) lipschitz_[f * K_ + c] = loss_.bound(c, c, 1) * sq + l2_of(f);
     }
     row_stamp_.assign(m_, 0);
     row_slot_.assign(m_, -1);
@@ -55,6 +58,8 @@ class GlmProblem {
   Index num_features() const { return p_; }
   Index num_outputs() const { return K_; }
   Scalar l2() const { return l2_; }
+  /// The l2 weight of a feature: l2, or 0 for the unpenalised trailing features.
+  Scalar l2_of(Index feature) const { return feature < penalized_ ? l2_ : Scalar(0); }
   const Design& design() const { return A_; }
 
   /// The duality gap of F = f + l1 ||x||_1 (no bounds) at x, or nothing when the loss has no
@@ -62,6 +67,7 @@ class GlmProblem {
   /// s = min(1, l1 / ||grad f||_inf) (the usual rescaling into the dual feasible set); the l2
   /// term is treated as extra squared-loss rows sqrt(l2) I with target 0. O(nnz(A)).
   std::optional<double> duality_gap(double l1) const {
+    if (penalized_ < p_) return std::nullopt;  // an unpenalised feature adds a dual equality constraint
     if constexpr (Loss::kHasConjugate) {
       Vec<Scalar> g;
       compute_full_gradient(g);
@@ -101,7 +107,7 @@ class GlmProblem {
   double exact_value() {
     double s = 0;
     for (Index i = 0; i < m_; ++i) s += double(row_loss_[i]);
-    if (l2_ > 0) s += 0.5 * double(l2_) * double(x_.squaredNorm());
+    if (l2_ > 0) s += 0.5 * double(l2_) * double(x_.head(penalized_ * K_).squaredNorm());
     value_ = s;
     return s;
   }
@@ -126,7 +132,7 @@ class GlmProblem {
     out.resize(block.size());
     for (Index t = 0; t < block.size(); ++t) {
       const Index j = block.coords[t], f = j / K_, c = j % K_;
-      Scalar s = l2_ * x_[j];
+      Scalar s = l2_of(f) * x_[j];
       A_.for_each_in_col(f, [&](Index i, Scalar a) { s += a * U_[i * K_ + c]; });
       out[t] = s;
     }
@@ -141,7 +147,8 @@ class GlmProblem {
       const Index j = block.coords[t], f = j / K_, c = j % K_;
       const Scalar dj = d[t];
       if (dj == 0) continue;
-      if (l2_ > 0) value_ += 0.5 * double(l2_) * (double(x_[j] + dj) * (x_[j] + dj) - double(x_[j]) * x_[j]);
+      if (l2_ > 0 && f < penalized_)
+        value_ += 0.5 * double(l2_) * (double(x_[j] + dj) * (x_[j] + dj) - double(x_[j]) * x_[j]);
       x_[j] += dj;
       A_.for_each_in_col(f, [&](Index i, Scalar a) {
         if (row_stamp_[i] != stamp) {
@@ -180,7 +187,7 @@ class GlmProblem {
     };
     for (Index t = 0; t < block.size(); ++t) {
       const Index j = block.coords[t];
-      g_[j] += l2_ * d[t];
+      g_[j] += l2_of(j / K_) * d[t];
       mark(j / K_);
     }
     for (Index i : touched_rows_) {
@@ -212,7 +219,7 @@ class GlmProblem {
       const Index j = block.coords[t], f = j / K_, c = j % K_;
       const Scalar dj = d[t];
       if (dj == 0) continue;
-      if (l2_ > 0) delta += 0.5 * double(l2_) * (double(x_[j] + dj) * (x_[j] + dj) - double(x_[j]) * x_[j]);
+      if (l2_ > 0 && f < penalized_) delta += 0.5 * double(l2_) * (double(x_[j] + dj) * (x_[j] + dj) - double(x_[j]) * x_[j]);
       A_.for_each_in_col(f, [&](Index i, Scalar a) {
         if (row_stamp_[i] != stamp) {
           row_stamp_[i] = stamp;
@@ -252,7 +259,7 @@ class GlmProblem {
       for (Index t = 0; t < tau; ++t)
         H(s, t) = gram(local_feature_[s], local_feature_[t]) *
                       loss_.bound(block.coords[s] % K_, block.coords[t] % K_, classes) +
-                  (s == t ? l2_ : Scalar(0));
+                  (s == t ? l2_of(block.coords[s] / K_) : Scalar(0));
   }
 
   /// The exact block Hessian sum_i A_if A_if' W_i(c, c') + l2 I.
@@ -282,7 +289,7 @@ class GlmProblem {
         }
       }
     }
-    H.diagonal().array() += l2_;
+    for (Index t = 0; t < tau; ++t) H(t, t) += l2_of(block.coords[t] / K_);
   }
 
   /// out = H v for the full Hessian bound H = (A'A) (x) S_K + l2 I, implicitly: O(nnz(A) K).
@@ -302,7 +309,7 @@ class GlmProblem {
     touched_rows_.clear();
     for (Index t = 0; t < block.size(); ++t) {
       const Index j = block.coords[t], f = j / K_, c = j % K_;
-      out[j] += l2_ * d[t];
+      out[j] += l2_of(f) * d[t];
       touched.push_back(j);
       A_.for_each_in_col(f, [&](Index i, Scalar a) {
         if (row_stamp_[i] != stamp) {
@@ -360,7 +367,7 @@ class GlmProblem {
           row_abs += std::abs(acc[g]);
           acc[g] = 0;
         }
-        for (Index c = 0; c < K_; ++c) D[f * K_ + c] = class_weight[c] * row_abs + l2_;
+        for (Index c = 0; c < K_; ++c) D[f * K_ + c] = class_weight[c] * row_abs + l2_of(f);
       }
     }
     return D;
@@ -389,7 +396,7 @@ class GlmProblem {
     out.resize(n_);
 #pragma omp parallel for schedule(static) if (n_ > 4096)
     for (Index f = 0; f < p_; ++f) {
-      for (Index c = 0; c < K_; ++c) out[f * K_ + c] = l2_ * v[f * K_ + c];
+      for (Index c = 0; c < K_; ++c) out[f * K_ + c] = l2_of(f) * v[f * K_ + c];
       A_.for_each_in_col(f, [&](Index i, Scalar a) {
         for (Index c = 0; c < K_; ++c) out[f * K_ + c] += a * W[i * K_ + c];
       });
@@ -464,6 +471,7 @@ class GlmProblem {
   Loss loss_;
   Scalar l2_;
   Index m_, p_, K_, n_;
+  Index penalized_;  // features 0..penalized_-1 carry the l2 term
 
   Vec<Scalar> x_, Z_, U_, row_loss_, lipschitz_, g_;
   double value_ = 0;

@@ -37,10 +37,23 @@ class SeparableRegularizer {
     upper_vec_ = std::move(upper);
   }
 
-  /// Throws unless per-coordinate bounds (if any) have n entries.
+  /// Per-coordinate multipliers of l1 (glmnet's penalty factors): coordinate i pays
+  /// l1 * weight_i |x_i|. Weight 0 leaves a coordinate unpenalised (an intercept).
+  void set_l1_weights(Vec<Scalar> weights) {
+    for (Index i = 0; i < weights.size(); ++i)
+      if (!(weights[i] >= 0) || !std::isfinite(weights[i]))
+        throw InvalidArgument("l1 weight " + std::to_string(i) + " must be finite and >= 0");
+    l1_weights_ = std::move(weights);
+  }
+  bool has_l1_weights() const { return l1_weights_.size() != 0; }
+
+  /// Throws unless per-coordinate bounds and l1 weights (if any) have n entries.
   void check_dimension(Index n) const {
     if (lower_vec_.size() != 0 && lower_vec_.size() != n)
       throw InvalidArgument("bounds have " + std::to_string(lower_vec_.size()) + " entries, the problem has " +
+                            std::to_string(n) + " coordinates");
+    if (l1_weights_.size() != 0 && l1_weights_.size() != n)
+      throw InvalidArgument("l1 weights have " + std::to_string(l1_weights_.size()) + " entries, the problem has " +
                             std::to_string(n) + " coordinates");
   }
 
@@ -48,7 +61,9 @@ class SeparableRegularizer {
   bool has_bounds() const {
     return lower_vec_.size() != 0 || lower_ != -kInf || upper_ != kInf;
   }
+  /// The l1 parameter, and its value for coordinate i (times the weight, if any).
   Scalar l1() const { return l1_; }
+  Scalar l1(Index i) const { return l1_weights_.size() ? l1_ * l1_weights_[i] : l1_; }
   Scalar lower(Index i) const { return lower_vec_.size() ? lower_vec_[i] : lower_; }
   Scalar upper(Index i) const { return upper_vec_.size() ? upper_vec_[i] : upper_; }
   /// True when every feasible x_i has one sign, so l1 |x_i| is linear there (two-metric
@@ -56,13 +71,13 @@ class SeparableRegularizer {
   bool smooth_on_feasible_set(Index n) const {
     if (l1_ == 0) return true;
     for (Index i = 0; i < n; ++i)
-      if (lower(i) < 0 && upper(i) > 0) return false;
+      if (l1(i) > 0 && lower(i) < 0 && upper(i) > 0) return false;
     return true;
   }
 
   Scalar value_at(Index i, Scalar x) const {
     if (x < lower(i) || x > upper(i)) return kInf;
-    return l1_ * std::abs(x);
+    return l1(i) * std::abs(x);
   }
   double value(const Vec<Scalar>& x) const {
     if (is_zero()) return 0;
@@ -74,16 +89,9 @@ class SeparableRegularizer {
 
   /// argmin_y (y - z)^2 / (2 t) + g_i(y).
   Scalar prox(Index i, Scalar z, Scalar t) const {
-    const Scalar shrink = t * l1_;
+    const Scalar shrink = t * l1(i);
     const Scalar soft = z > shrink ? z - shrink : (z < -shrink ? z + shrink : Scalar(0));
     return project(i, soft);
-  }
-
-  /// Slope of g_i(x + s d) for s -> 0+ in the direction of the sign of d (the one-sided
-  /// derivative of the l1 part; the bounds are handled by the caller).
-  Scalar l1_slope(Scalar x, Scalar direction) const {
-    if (x != 0) return l1_ * (x > 0 ? 1 : -1);
-    return direction >= 0 ? l1_ : -l1_;
   }
 
   /// dist(-grad, subdifferential of g_i at x): zero exactly at the coordinate's KKT point.
@@ -91,7 +99,8 @@ class SeparableRegularizer {
     const Scalar lo = lower(i), up = upper(i);
     if (lo == up) return 0;
     // The subdifferential of l1 |x| at x is [a, b]; the bounds add (-inf, 0] at lo, [0, inf) at up.
-    const Scalar a = x > 0 ? l1_ : -l1_, b = x < 0 ? -l1_ : l1_;
+    const Scalar l1 = this->l1(i);
+    const Scalar a = x > 0 ? l1 : -l1, b = x < 0 ? -l1 : l1;
     const Scalar low = x <= lo ? -kInf : grad + a;   // smallest element of grad + subdifferential
     const Scalar high = x >= up ? kInf : grad + b;   // largest
     if (low > 0) return low;
@@ -107,7 +116,7 @@ class SeparableRegularizer {
   ModelStep model_step(Index i, Scalar x, Scalar grad, Scalar L) const {
     const Scalar next = prox(i, x - grad / L, 1 / L);
     const Scalar d = next - x;
-    const Scalar change = grad * d + L * d * d / 2 + l1_ * (std::abs(next) - std::abs(x));  // x is feasible
+    const Scalar change = grad * d + L * d * d / 2 + l1(i) * (std::abs(next) - std::abs(x));  // x is feasible
     return {d, std::min(change, Scalar(0))};
   }
 
@@ -120,7 +129,7 @@ class SeparableRegularizer {
   }
 
   Scalar l1_ = 0, lower_ = -kInf, upper_ = kInf;
-  Vec<Scalar> lower_vec_, upper_vec_;
+  Vec<Scalar> lower_vec_, upper_vec_, l1_weights_;
 };
 
 }  // namespace southwell

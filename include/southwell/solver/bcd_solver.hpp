@@ -91,9 +91,9 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
     inv_sqrt_lipschitz[j] = L > 0 ? 1 / std::sqrt(L) : Scalar(0);
   }
   const bool use_gap = options.certificate == Certificate::DualityGap;
-  if (use_gap && (regularizer.has_bounds() || !problem.duality_gap(double(regularizer.l1()))))
+  if (use_gap && (regularizer.has_bounds() || regularizer.has_l1_weights() || !problem.duality_gap(double(regularizer.l1()))))
     throw InvalidArgument("certificate 'gap' is available for least squares and logistic regression with l1/l2 "
-                          "and no bounds; use 'kkt'");
+                          "and no bounds or unpenalised coordinates; use 'kkt'");
   double scaled_norm = 0;
   auto gradient_norm = [&]() -> double {
     if (use_gap) {  // the duality gap takes the place of the violation (no scaled variant)
@@ -178,7 +178,7 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
       if (regularized) {
         for (Index t = 0; t < block.size(); ++t) {
           const Scalar now = problem.x()[block.coords[t]];
-          g_value += double(regularizer.l1()) * (std::abs(double(now)) - std::abs(double(old[t])));
+          g_value += double(regularizer.l1(block.coords[t])) * (std::abs(double(now)) - std::abs(double(old[t])));
           if ((now > 0) != (old[t] > 0) || (now < 0) != (old[t] < 0)) last_support_change = k;
         }
       }

@@ -31,7 +31,7 @@ void prox_gradient_step(const SeparableRegularizer<Scalar>& reg, const Block& bl
   for (Index t = 0; t < block.size(); ++t) {
     const Index i = block.coords[t];
     if (L > 0) d[t] = reg.prox(i, x[i] - g_b[t] / L, 1 / L) - x[i];
-    else d[t] = (reg.l1() > 0 ? reg.project(i, 0) : x[i]) - x[i];
+    else d[t] = (reg.l1(i) > 0 ? reg.project(i, 0) : x[i]) - x[i];
   }
 }
 
@@ -42,7 +42,7 @@ double regularizer_change(const SeparableRegularizer<Scalar>& reg, const Block& 
   double change = 0;
   for (Index t = 0; t < block.size(); ++t) {
     const Index i = block.coords[t];
-    change += double(reg.l1()) * (std::abs(double(x[i] + s[t])) - std::abs(double(x[i])));
+    change += double(reg.l1(i)) * (std::abs(double(x[i] + s[t])) - std::abs(double(x[i])));
   }
   return change;
 }
@@ -148,7 +148,7 @@ class ProxNewtonUpdate final : public BlockUpdate<Problem> {
     for (Index t = 0; t < tau; ++t) {
       const Index i = block.coords[t];
       const Scalar y = x[i] + d[t];
-      if ((reg.l1() == 0 || y != 0) && y > reg.lower(i) && y < reg.upper(i)) free_.push_back(t);
+      if ((reg.l1(i) == 0 || y != 0) && y > reg.lower(i) && y < reg.upper(i)) free_.push_back(t);
     }
     if (free_.empty()) return;
     const Index k = Index(free_.size());
@@ -158,7 +158,7 @@ class ProxNewtonUpdate final : public BlockUpdate<Problem> {
       const Index t = free_[a], i = block.coords[t];
       const Scalar y = x[i] + d[t];
       // g + H d = -l1 sign(y) on the free set, with the held coordinates' d fixed.
-      rhs[a] = -(g[t] + Hd_[t] + reg.l1() * (y > 0 ? 1 : -1));
+      rhs[a] = -(g[t] + Hd_[t] + reg.l1(i) * (y > 0 ? 1 : -1));
       for (Index b = 0; b < k; ++b) H(a, b) = h_(t, free_[b]);
     }
     const Vec<Scalar> delta = psd_solve(H, rhs);  // change of d on the free set
@@ -167,7 +167,7 @@ class ProxNewtonUpdate final : public BlockUpdate<Problem> {
     for (Index a = 0; a < k; ++a) {
       const Index t = free_[a], i = block.coords[t];
       const Scalar y = x[i] + d[t], z = y + delta[a];
-      if ((reg.l1() > 0 && (z > 0) != (y > 0)) || z < reg.lower(i) || z > reg.upper(i)) return;
+      if ((reg.l1(i) > 0 && (z > 0) != (y > 0)) || z < reg.lower(i) || z > reg.upper(i)) return;
       candidate[t] += delta[a];
     }
     auto model = [&](const Vec<Scalar>& s) {
@@ -200,7 +200,7 @@ class TwoMetricUpdate final : public BlockUpdate<Problem> {
     G_.resize(tau);
     for (Index t = 0; t < tau; ++t) {
       const Index i = block.coords[t];
-      G_[t] = g_b[t] + (reg.l1() > 0 ? (reg.lower(i) >= 0 ? reg.l1() : -reg.l1()) : Scalar(0));
+      G_[t] = g_b[t] + (reg.l1(i) > 0 ? (reg.lower(i) >= 0 ? reg.l1(i) : -reg.l1(i)) : Scalar(0));
     }
     free_.clear();
     held_.clear();

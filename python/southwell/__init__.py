@@ -1,0 +1,29 @@
+"""Southwell: greedy block coordinate descent for sparse optimisation.
+
+Low-level API::
+
+    import southwell as sw
+    p = sw.LeastSquares(A, b, l1=0.1)
+    res = sw.minimize(p, selection="gsl", partition="variable", block_size=5)
+    res.x, res.fun, res.status
+
+scikit-learn estimators live in `southwell.linear_model` (Ridge, Lasso, ElasticNet,
+LogisticRegression) and `southwell.semi_supervised` (LabelPropagation).
+"""
+import importlib
+
+from ._minimize import Result, minimize
+from ._problems import LeastSquares, Logistic, Problem, Quadratic, Softmax
+
+__version__ = "0.1.0"
+__all__ = ["LeastSquares", "Logistic", "Softmax", "Quadratic", "Problem", "minimize", "Result",
+           "linear_model", "semi_supervised"]
+
+_SUBMODULES = ("linear_model", "semi_supervised")
+
+
+def __getattr__(name):
+    # The estimator modules import scikit-learn; load them on first use only.
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'southwell' has no attribute {name!r}")
