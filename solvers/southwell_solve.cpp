@@ -143,6 +143,8 @@ int solve_label_propagation(const Arguments& args, sw::SolverOptions options) {
   lp.unlabelled_components = sw::parse_unlabelled_components(args.unlabelled);
   const sw::LabelPropagation system(graph.W, targets.labelled, targets.targets, lp);
   std::cerr << system.report() << '\n';
+  if (system.unknown_nodes().empty())
+    throw sw::InvalidArgument("every node is labelled or unreachable from a label: nothing to solve");
   sw::QuadraticProblem<double, int> problem(system.Q(), system.c(), args.l2);
   if (!args.lattice.empty()) {
     const auto [rows, cols] = parse_lattice(args.lattice);

@@ -12,7 +12,7 @@ from ._problems import Problem
 
 #: On problems with l1 or bounds, these smooth rule names run as their proximal forms (with
 #: g = 0 the proximal rules reduce to the smooth ones, so the names keep their meaning).
-PROXIMAL_FORM = {"gradient": "prox-gradient", "gs": "gs-r", "gsl": "gsl-r"}
+PROXIMAL_FORM = {"gradient": "prox-gradient", "newton": "prox-newton", "gs": "gs-r", "gsl": "gsl-r"}
 
 
 class Result:
@@ -158,8 +158,8 @@ def minimize(problem: Problem, selection: str = "gsl", partition: str = "variabl
 
     Notes
     -----
-    On a problem with l1 or bounds the smooth names "gradient", "gs" and "gsl" run as their
-    proximal forms "prox-gradient", "gs-r" and "gsl-r" (`Result.update` and
+    On a problem with l1 or bounds the smooth names "gradient", "newton", "gs" and "gsl" run as
+    their proximal forms "prox-gradient", "prox-newton", "gs-r" and "gsl-r" (`Result.update` and
     `Result.selection` say what ran); the other smooth rules are refused there. The GIL is
     released while the solver runs; Ctrl-C interrupts it within about 50 ms plus one iteration
     and raises KeyboardInterrupt.

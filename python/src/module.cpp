@@ -226,7 +226,7 @@ py::tuple label_propagation(const DesignArgument& W_parts, const std::vector<Ind
     hooks.rethrow_pending();
   } else {
     summary.status = Status::Converged;
-    summary.message = "every node is labelled";
+    summary.message = "nothing to solve: every node is labelled or scored by the prior";
   }
   Mat<double> scores = propagation.scores(x);
   py::array_t<double> out({py::ssize_t(scores.rows()), py::ssize_t(scores.cols())});

@@ -124,7 +124,6 @@ LabelPropagation::LabelPropagation(const SparseMatrix& W, std::vector<Index> lab
     }
   }
   const Index unknowns = Index(unknown_nodes_.size());
-  if (unknowns == 0) throw InvalidArgument("every node is labelled or unreachable from a label: nothing to solve");
   if (double(unknowns) * double(K_) >= double(std::numeric_limits<int>::max()))
     throw InvalidArgument("the system has too many unknowns (nodes x targets) for 32-bit indices");
 

@@ -63,7 +63,8 @@ class LabelPropagation {
 
   Index nodes() const { return nodes_; }
   Index targets_per_node() const { return K_; }
-  /// The system: Q is (unknowns K) x (unknowns K), SPD, both triangles stored.
+  /// The system: Q is (unknowns K) x (unknowns K), SPD, both triangles stored; 0 x 0 when every
+  /// node is labelled or in a component scored by the prior (scores() then needs no solve).
   const SparseMatrix& Q() const { return Q_; }
   const Vec<double>& c() const { return c_; }
   /// Node id of each unknown, ascending.

@@ -1,0 +1,389 @@
+"""scikit-learn estimators solved by Southwell: Ridge, Lasso, ElasticNet, LogisticRegression.
+
+Objectives and parameter names are scikit-learn's, so the estimators are drop-in replacements:
+
+=====================  ==========================================================================
+Ridge                  ‖y − Xw − b‖² + alpha‖w‖²
+Lasso                  ‖y − Xw − b‖² / (2 n) + alpha‖w‖₁
+ElasticNet             ‖y − Xw − b‖² / (2 n) + alpha l1_ratio‖w‖₁ + alpha (1 − l1_ratio)‖w‖² / 2
+LogisticRegression     C Σ loss + penalty(w): ½‖w‖² (l2), ‖w‖₁ (l1),
+                       (1 − l1_ratio)/2 ‖w‖² + l1_ratio‖w‖₁ (elasticnet); binary or multinomial
+=====================  ==========================================================================
+
+The intercept b is never penalised and X is never centred or copied for it (it is an implicit
+column of ones). Southwell's own parameters pick the block coordinate descent rules (see
+`southwell.minimize`); ``max_iter`` counts passes over the coordinates and ``tol`` is relative:
+the solve stops when the KKT violation falls to ``tol`` times its value at the start.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, log_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ._minimize import minimize
+from ._problems import LeastSquares, Logistic, Softmax
+
+__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression"]
+
+_ACCEPT_SPARSE = ["csc", "csr"]
+_FLOATS = [np.float64, np.float32]
+
+
+def _check_nonnegative(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return float(value)
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+class _SouthwellSolverMixin:
+    """Runs `minimize` with the estimator's rule parameters and reports like scikit-learn."""
+
+    def _check_solver_params(self):
+        _check_nonnegative(self.tol, "tol")
+        _check_positive_int(self.max_iter, "max_iter")
+        _check_positive_int(self.block_size, "block_size")
+
+    def _minimize(self, problem, x0):
+        n = problem.size
+        block = min(self.block_size, n)
+        passes = math.ceil(n / block)
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        result = minimize(problem, selection=self.selection, partition=self.partition, block_size=block,
+                          update=self.update, max_iter=self.max_iter * passes, tol=self.tol, seed=seed, x0=x0,
+                          verbose=self.verbose)
+        if result.status != "converged":
+            warnings.warn(f"{type(self).__name__} did not converge ({result.status}: {result.message}); "
+                          "increase max_iter or tol", ConvergenceWarning)
+        self.n_iter_ = max(1, math.ceil(result.n_iter / passes))
+        self.solver_result_ = result
+        return result
+
+
+class _LinearRegressor(_SouthwellSolverMixin, RegressorMixin, BaseEstimator):
+    def _penalties(self, n_samples):
+        """(l1, l2) of ½‖y − Xw − b‖² + l1‖w‖₁ + (l2/2)‖w‖², the estimator's objective times a
+        positive constant."""
+        raise NotImplementedError
+
+    def fit(self, X, y):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Fortran-ordered arrays and CSC matrices are used without copying.
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        self._check_solver_params()
+        X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F", y_numeric=True)
+        y = np.asarray(y, dtype=X.dtype)
+        l1, l2 = self._penalties(X.shape[0])
+        problem = LeastSquares(X, y, l1=l1, l2=l2, lower=0.0 if getattr(self, "positive", False) else None,
+                               fit_intercept=self.fit_intercept)
+        x0 = None
+        if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (X.shape[1],):
+            x0 = np.append(self.coef_, self.intercept_) if self.fit_intercept else self.coef_
+        x = self._minimize(problem, x0).x
+        self.coef_ = x[: X.shape[1]].copy()
+        self.intercept_ = x[-1] if self.fit_intercept else X.dtype.type(0)
+        return self
+
+    def predict(self, X):
+        """X @ coef_ + intercept_."""
+        check_is_fitted(self)
+        X = self._validate_data(X, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, reset=False)
+        return np.asarray(X @ self.coef_).reshape(-1) + self.intercept_
+
+
+class Ridge(_LinearRegressor):
+    """Least squares with an l2 penalty: ‖y − Xw − b‖² + alpha‖w‖².
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+    fit_intercept : bool, default True
+    tol : float, default 1e-6
+        Relative KKT tolerance.
+    max_iter : int, default 1000
+        Passes over the coordinates.
+    warm_start : bool, default False
+        Start from the previous solution.
+    random_state : int, RandomState or None
+        Seeds the random rules.
+    verbose : int, default 0
+    selection, partition, block_size, update : str, str, int, str
+        Southwell's rules (`southwell.minimize`); the defaults (random selection of variable
+        blocks of 10 with matrix updates) were the fastest in wall-clock time on dense and
+        sparse designs (docs/python.md).
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_ (passes), n_features_in_, solver_result_ (the `Result`)
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, tol=1e-6, max_iter=1000, warm_start=False,
+                 random_state=None, verbose=0, selection="random", partition="variable", block_size=10,
+                 update="matrix"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.selection = selection
+        self.partition = partition
+        self.block_size = block_size
+        self.update = update
+
+    def _penalties(self, n_samples):
+        return 0.0, _check_nonnegative(self.alpha, "alpha")
+
+
+class ElasticNet(_LinearRegressor):
+    """‖y − Xw − b‖² / (2 n) + alpha l1_ratio‖w‖₁ + alpha (1 − l1_ratio)‖w‖² / 2.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+    l1_ratio : float in [0, 1], default 0.5
+    fit_intercept : bool, default True
+    positive : bool, default False
+        Constrain the coefficients to be >= 0.
+    tol, max_iter, warm_start, random_state, verbose
+        As for `Ridge`.
+    selection, partition, block_size, update : str, str, int, str
+        Southwell's rules; the defaults (random selection of variable blocks of 10 with
+        proximal Newton updates) were the fastest reliable choice (docs/python.md).
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_ (passes), n_features_in_, solver_result_
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, positive=False, tol=1e-6, max_iter=1000,
+                 warm_start=False, random_state=None, verbose=0, selection="random", partition="variable",
+                 block_size=10, update="prox-newton"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.selection = selection
+        self.partition = partition
+        self.block_size = block_size
+        self.update = update
+
+    def _penalties(self, n_samples):
+        alpha = _check_nonnegative(self.alpha, "alpha")
+        ratio = _check_nonnegative(self.l1_ratio, "l1_ratio")
+        if ratio > 1:
+            raise ValueError(f"l1_ratio must be in [0, 1], got {ratio}")
+        return n_samples * alpha * ratio, n_samples * alpha * (1 - ratio)
+
+
+class Lasso(_LinearRegressor):
+    """‖y − Xw − b‖² / (2 n) + alpha‖w‖₁.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+    fit_intercept, positive, tol, max_iter, warm_start, random_state, verbose, selection,
+    partition, block_size, update
+        As for `ElasticNet`.
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_ (passes), n_features_in_, solver_result_
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, positive=False, tol=1e-6, max_iter=1000, warm_start=False,
+                 random_state=None, verbose=0, selection="random", partition="variable", block_size=10,
+                 update="prox-newton"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.selection = selection
+        self.partition = partition
+        self.block_size = block_size
+        self.update = update
+
+    def _penalties(self, n_samples):
+        return n_samples * _check_nonnegative(self.alpha, "alpha"), 0.0
+
+
+class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
+    """Logistic regression, binary or multinomial (the default for more than two classes).
+
+    Minimises C Σᵢ loss(xᵢ, yᵢ) + penalty(w), as scikit-learn's LogisticRegression with an
+    unpenalised intercept.
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet", None}, default "l2"
+        ("none" is accepted as None.)
+    C : float > 0, default 1.0
+        Inverse regularisation strength.
+    l1_ratio : float in [0, 1], optional
+        Required for penalty="elasticnet".
+    fit_intercept : bool, default True
+    multi_class : {"auto", "multinomial"}, default "auto"
+        More than two classes are always fitted jointly (softmax), never one-vs-rest.
+    tol : float, default 1e-6
+        Relative KKT tolerance.
+    max_iter : int, default 1000
+        Passes over the coordinates.
+    warm_start, random_state, verbose
+        As for `Ridge`.
+    selection, partition, block_size, update : str, str, int, str
+        Southwell's rules; the defaults (random selection of variable blocks of 10, Newton
+        updates; proximal Newton with l1) were the fastest reliable choice (docs/python.md).
+
+    Attributes
+    ----------
+    classes_, coef_ (1 or n_classes, n_features), intercept_, n_iter_ (array of shape (1,)),
+    n_features_in_, solver_result_
+    """
+
+    def __init__(self, penalty="l2", *, C=1.0, l1_ratio=None, fit_intercept=True, multi_class="auto", tol=1e-6,
+                 max_iter=1000, warm_start=False, random_state=None, verbose=0, selection="random",
+                 partition="variable", block_size=10, update="newton"):
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.multi_class = multi_class
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.selection = selection
+        self.partition = partition
+        self.block_size = block_size
+        self.update = update
+
+    def _penalties(self):
+        C = self.C
+        if isinstance(C, (bool, np.bool_)) or not isinstance(C, numbers.Real) or not (C > 0) or not np.isfinite(C):
+            raise ValueError(f"C must be a finite number > 0, got {C!r}")
+        if self.penalty in (None, "none"):
+            return 0.0, 0.0
+        if self.penalty == "l2":
+            return 0.0, 1.0 / C
+        if self.penalty == "l1":
+            return 1.0 / C, 0.0
+        if self.penalty == "elasticnet":
+            if self.l1_ratio is None:
+                raise ValueError("penalty='elasticnet' needs l1_ratio in [0, 1]")
+            ratio = _check_nonnegative(self.l1_ratio, "l1_ratio")
+            if ratio > 1:
+                raise ValueError(f"l1_ratio must be in [0, 1], got {ratio}")
+            return ratio / C, (1 - ratio) / C
+        raise ValueError(f"penalty must be 'l2', 'l1', 'elasticnet' or None, got {self.penalty!r}")
+
+    def fit(self, X, y):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            At least two classes.
+
+        Returns
+        -------
+        self
+        """
+        self._check_solver_params()
+        if self.multi_class not in ("auto", "multinomial"):
+            raise ValueError(f"multi_class must be 'auto' or 'multinomial', got {self.multi_class!r}")
+        l1, l2 = self._penalties()
+        X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F")
+        check_classification_targets(y)
+        encoder = LabelEncoder()
+        codes = encoder.fit_transform(y)
+        self.classes_ = encoder.classes_
+        K = len(self.classes_)
+        if K < 2:
+            raise ValueError(f"LogisticRegression needs samples of at least 2 classes; got 1 class ({self.classes_[0]!r})")
+        p = X.shape[1]
+        warm = self.warm_start and hasattr(self, "coef_") and self.coef_.shape == ((1, p) if K == 2 else (K, p))
+        if K == 2:
+            problem = Logistic(X, codes, l1=l1, l2=l2, fit_intercept=self.fit_intercept)
+            x0 = None
+            if warm:
+                x0 = np.append(self.coef_[0], self.intercept_) if self.fit_intercept else self.coef_[0]
+            x = self._minimize(problem, x0).x
+            self.coef_ = x[:p].reshape(1, p).copy()
+            self.intercept_ = x[p:].copy() if self.fit_intercept else np.zeros(1, dtype=X.dtype)
+        else:
+            problem = Softmax(X, codes, l2=l2, l1=l1, fit_intercept=self.fit_intercept, n_classes=K)
+            x0 = None
+            if warm:
+                x0 = np.vstack([self.coef_.T, self.intercept_]) if self.fit_intercept else self.coef_.T
+            x = self._minimize(problem, x0).x
+            self.coef_ = np.ascontiguousarray(x[:p].T)
+            self.intercept_ = x[p].copy() if self.fit_intercept else np.zeros(K, dtype=X.dtype)
+        self.n_iter_ = np.array([self.n_iter_])
+        return self
+
+    def decision_function(self, X):
+        """Scores: shape (n_samples,) for two classes, else (n_samples, n_classes)."""
+        check_is_fitted(self)
+        X = self._validate_data(X, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, reset=False)
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X):
+        """The most probable class per sample."""
+        scores = self.decision_function(X)
+        index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[index]
+
+    def predict_log_proba(self, X):
+        """Log-probabilities, shape (n_samples, n_classes)."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            scores = np.column_stack([np.zeros_like(scores), scores])
+        return log_softmax(scores, axis=1)
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, n_classes)."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            positive = expit(scores)
+            return np.column_stack([1 - positive, positive])
+        return np.exp(log_softmax(scores, axis=1))
