@@ -81,6 +81,21 @@ TEST(Status, MaxIterations) {
   EXPECT_LT(s.final_objective, s.initial_objective);
 }
 
+TEST(Status, WarmStartAtTheOptimumConvergesAtOnce) {
+  // The violation at the optimum is rounding noise: relative to it, no tol could be met.
+  const MatD A = random_design(21, 40, 10);
+  const VecD b = random_vector(22, 40);
+  const VecD optimum = (A.transpose() * A).ldlt().solve(A.transpose() * b);
+  auto problem = least_squares(A, b);
+  SolverOptions o;
+  o.tol = 1e-8;
+  VecD x = optimum;
+  const Summary s = solve(problem, o, x);
+  EXPECT_EQ(s.status, Status::Converged) << s.message;
+  EXPECT_EQ(s.iterations, 0);
+  EXPECT_LT((x - optimum).norm(), 1e-10 * optimum.norm());
+}
+
 TEST(Status, CallbackStopsAndSeesEveryIteration) {
   LsFixture data;
   LsProblem p = data.problem();

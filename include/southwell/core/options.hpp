@@ -83,7 +83,7 @@ enum class ForestOrder {
   Natural,    ///< "natural": 0, 1, 2, ... (the paper's "Order" variants)
 };
 
-/// What `tol` measures (relative to its value at x0).
+/// What `tol` measures (relative to the larger of its values at x0 and at 0).
 enum class Certificate {
   Kkt,          ///< "kkt": max_i dist(-grad_i f, dg_i(x_i)) (the gradient max-norm when g = 0)
   DualityGap,   ///< "gap": the duality gap; least squares / logistic with l1, l2, no bounds
@@ -147,8 +147,10 @@ struct SolverOptions {
 
   /// One iteration is one block update.
   Index max_iterations = 100000;
-  /// Converged when ||grad f(x)||_inf <= tol * ||grad f(x0)||_inf and the same holds for the
-  /// gradient scaled by 1/sqrt(L_i) (so that badly scaled columns cannot stop the solve early);
+  /// Converged when ||grad f(x)||_inf <= tol * max(||grad f(x0)||_inf, ||grad f(0)||_inf) (the
+  /// KKT violation with a regulariser) and the same holds for the gradient scaled by
+  /// 1/sqrt(L_i) (so that badly scaled columns cannot stop the solve early); the value at 0
+  /// lets a warm start at or near the optimum converge;
   /// or, when optimal_value is set, when f(x) - optimal_value <= tol (absolute, as in the
   /// paper's experiments).
   double tol = 1e-6;

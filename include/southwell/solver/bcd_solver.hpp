@@ -135,7 +135,17 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
     log(line);
   };
 
-  const double g0 = summary.initial_gradient_norm, scaled_g0 = scaled_norm;
+  // tol is relative to the larger of the violations at x0 and at 0: a warm start near the optimum,
+  // whose own violation may be rounding noise, can still converge. (O(nnz), warm starts only.)
+  double g0 = summary.initial_gradient_norm, scaled_g0 = scaled_norm;
+  if (!x.isZero(0)) {
+    const double scaled_at_x0 = scaled_norm;
+    problem.reset(Vec<Scalar>::Zero(n));
+    g0 = std::max(g0, gradient_norm());
+    scaled_g0 = std::max(scaled_g0, scaled_norm);
+    problem.reset(x);
+    scaled_norm = scaled_at_x0;
+  }
   Index last_support_change = 0;
   auto objective_converged = [&](double f) { return options.optimal_value && f - *options.optimal_value <= options.tol; };
   auto gradient_converged = [&](double gnorm) {
@@ -153,7 +163,7 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
   if (!std::isfinite(summary.initial_objective) || !std::isfinite(g0)) {
     summary.status = Status::NumericalFailure;
     summary.message = "the objective or gradient at x0 is not finite";
-  } else if (objective_converged(summary.initial_objective) || gradient_converged(g0)) {
+  } else if (objective_converged(summary.initial_objective) || gradient_converged(summary.initial_gradient_norm)) {
     summary.status = Status::Converged;
     summary.message = "x0 already meets the tolerance";
   } else {
