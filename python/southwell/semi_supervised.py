@@ -54,11 +54,15 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         raise ValueError ("refuse").
     tol : float, default 1e-6
         Relative KKT tolerance of the solve.
-    max_iter : int, default 1000
+    max_iter : int, default 10000
         Block updates (with the default forest partition, a block holds about half the nodes).
     selection, partition, block_size, update : str, str, int, str
         Southwell's rules (`southwell.minimize`). Default: cyclic selection over a
         tree-partition of the graph with exact (message-passing) updates.
+    relaxation : float in (0, 2) or "auto", default "auto"
+        Over-relaxation of the exact updates; "auto" estimates the optimum (it cut the
+        iterations on a two-moons kNN graph from 32,000 to 1,500; docs/rules.md). "auto" applies
+        to cyclic exact updates over a fixed partition; other rules run without relaxation.
     verbose : int, default 0
 
     Attributes
@@ -76,8 +80,8 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kernel="knn", *, gamma=20.0, n_neighbors=7, rbf_threshold=1e-4, clamping="hard",
-                 clamp_weight=1.0, unlabelled_components="prior", tol=1e-6, max_iter=1000, selection="cyclic",
-                 partition="tree-partition", block_size=1, update="exact", verbose=0):
+                 clamp_weight=1.0, unlabelled_components="prior", tol=1e-6, max_iter=10000, selection="cyclic",
+                 partition="tree-partition", block_size=1, update="exact", relaxation="auto", verbose=0):
         self.kernel = kernel
         self.gamma = gamma
         self.n_neighbors = n_neighbors
@@ -91,6 +95,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         self.partition = partition
         self.block_size = block_size
         self.update = update
+        self.relaxation = relaxation
         self.verbose = verbose
 
     # ---- the graph --------------------------------------------------------------------------
@@ -169,9 +174,16 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         targets[np.arange(labelled.size), codes] = 1.0
         n_unknown = int(unlabelled.sum()) if self.clamping == "hard" else n
         block = max(1, min(self.block_size, max(n_unknown, 1) * targets.shape[1]))
+        if self.relaxation == "auto":
+            fixed = self.partition not in ("variable", "general", "greedy-tree", "random-tree")
+            relaxation = 0.0 if self.update == "exact" and self.selection == "cyclic" and fixed else 1.0
+        else:
+            relaxation = float(self.relaxation)
+            if not 0 < relaxation < 2:
+                raise ValueError(f"relaxation must be in (0, 2) or 'auto', got {self.relaxation!r}")
         options = _core.make_options(self.selection, self.partition, self.update, block, self.max_iter,
-                                     float(self.tol), 0, math.inf, False, bool(self.verbose), "squared", 1.0, "kkt",
-                                     "lipschitz", 0)
+                                     float(self.tol), 0, math.inf, False, bool(self.verbose), "squared", relaxation,
+                                     "kkt", "lipschitz", 0)
         request = _core.SolveRequest(options, None, None, 1, [n_unknown * targets.shape[1]])
         scores, raw = _core.label_propagation(
             _core.csc_design(W.data, W.indices.astype(np.int32), W.indptr.astype(np.int32), n, n),
