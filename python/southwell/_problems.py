@@ -1,11 +1,19 @@
 """Problem classes: data plus penalties, evaluated and solved by the compiled core."""
 from __future__ import annotations
 
+from typing import Optional, Union
+
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from . import _core
 from ._inputs import Design, bounds, nonnegative, vector
+
+#: A design matrix: a numpy array (or anything np.asarray accepts) or a scipy sparse matrix.
+MatrixLike = Union[npt.ArrayLike, sp.spmatrix]
+#: A bound: a scalar, an array broadcast to x's shape, or None (unbounded).
+BoundLike = Optional[npt.ArrayLike]
 
 
 class Problem:
@@ -43,11 +51,11 @@ class Problem:
             raise ValueError(f"{what} contains NaN or infinity")
         return x
 
-    def value(self, x) -> float:
+    def value(self, x: npt.ArrayLike) -> float:
         """F(x): the smooth part plus l1 (infinite outside the bounds)."""
         return self._native.value(self._vector(x))
 
-    def gradient(self, x) -> np.ndarray:
+    def gradient(self, x: npt.ArrayLike) -> np.ndarray:
         """The gradient of the smooth part f at x, shaped like x."""
         return self._native.gradient(self._vector(x)).reshape(self.shape)
 
@@ -118,7 +126,8 @@ class LeastSquares(_Glm):
 
     _loss = "squared"
 
-    def __init__(self, A, b, l1=0.0, l2=0.0, lower=None, upper=None, fit_intercept=False):
+    def __init__(self, A: MatrixLike, b: npt.ArrayLike, l1: float = 0.0, l2: float = 0.0, lower: BoundLike = None,
+                 upper: BoundLike = None, fit_intercept: bool = False) -> None:
         super().__init__(A, lambda m, dtype: vector(b, m, dtype, "b"), 0, l1, l2, lower, upper, fit_intercept, 1)
 
 
@@ -137,7 +146,8 @@ class Logistic(_Glm):
 
     _loss = "logistic"
 
-    def __init__(self, A, y, l1=0.0, l2=0.0, lower=None, upper=None, fit_intercept=False):
+    def __init__(self, A: MatrixLike, y: npt.ArrayLike, l1: float = 0.0, l2: float = 0.0, lower: BoundLike = None,
+                 upper: BoundLike = None, fit_intercept: bool = False) -> None:
         super().__init__(A, lambda m, dtype: _signed_labels(y, m, dtype), 0, l1, l2, lower, upper, fit_intercept, 1)
 
 
@@ -159,7 +169,8 @@ class Softmax(_Glm):
 
     _loss = "softmax"
 
-    def __init__(self, A, y, l2=0.0, l1=0.0, lower=None, upper=None, fit_intercept=False, n_classes=None):
+    def __init__(self, A: MatrixLike, y: npt.ArrayLike, l2: float = 0.0, l1: float = 0.0, lower: BoundLike = None,
+                 upper: BoundLike = None, fit_intercept: bool = False, n_classes: Optional[int] = None) -> None:
         y = np.asarray(y)
         if y.ndim != 1:
             raise ValueError(f"y must be 1-D, got shape {y.shape}")
@@ -200,7 +211,8 @@ class Quadratic(Problem):
         As for `LeastSquares`.
     """
 
-    def __init__(self, Q, c, lower=None, upper=None, l1=0.0):
+    def __init__(self, Q: MatrixLike, c: npt.ArrayLike, lower: BoundLike = None, upper: BoundLike = None,
+                 l1: float = 0.0) -> None:
         self.l1 = nonnegative(l1, "l1")
         if not sp.issparse(Q):
             Q = np.asarray(Q)
