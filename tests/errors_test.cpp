@@ -116,6 +116,25 @@ TEST(ProblemErrors, QuadraticMatrixChecks) {
   expect_error<InvalidArgument>([&] { QuadraticProblem<double, int>(ok, VecD::Zero(3)); }, "c has size 3");
 }
 
+TEST(ProblemErrors, ForeignCscStorageIsCheckedBeforeUse) {
+  // Column storage owned elsewhere (scipy's arrays): every index is checked before any is used.
+  using LongDesign = SparseDesign<double, long>;
+  using View = LongDesign::View;
+  const std::vector<double> values = {1.0, 2.0, 3.0};
+  const std::vector<long> outer = {0, 2, 3};
+  const std::vector<long> good_rows = {0, 2, 1};
+  const LongDesign design(View(3, 2, 3, outer.data(), good_rows.data(), values.data()));
+  EXPECT_EQ(design.values(), values.data());  // read in place
+  EXPECT_EQ(design.col_nnz(0), 2);
+  const std::vector<long> outside = {0, 3, 1};
+  EXPECT_THROW(LongDesign(View(3, 2, 3, outer.data(), outside.data(), values.data())), InvalidArgument);
+  const std::vector<long> unsorted = {2, 0, 1};
+  EXPECT_THROW(LongDesign(View(3, 2, 3, outer.data(), unsorted.data(), values.data())), InvalidArgument);
+  const std::vector<long> decreasing = {0, 3, 2};
+  EXPECT_THROW(LongDesign(View(3, 2, 3, decreasing.data(), good_rows.data(), values.data())),
+               InvalidArgument);
+}
+
 TEST(ReaderErrors, LibsvmNamesFileAndLine) {
   const std::string good = write_temp("good.svm", "1 1:0.5 3:2\n# comment\n-1 2:1e-3 # trailing\n");
   const io::LibsvmData d = io::read_libsvm(good);

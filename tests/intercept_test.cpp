@@ -13,13 +13,16 @@ namespace southwell::testing {
 namespace {
 
 SolverOptions tight(SelectionRule selection, UpdateRule update) {
-  SolverOptions o;
-  o.selection = selection;
-  o.update = update;
-  o.block_size = 3;
-  o.tol = 1e-12;
-  o.max_iterations = 500000;
-  return o;
+  return rule_options(selection, update, 3, 1e-12, 500000);
+}
+
+/// l1 on every coordinate but the last (the intercept).
+SeparableRegularizer<double> l1_except_intercept(double l1, Index n) {
+  SeparableRegularizer<double> reg(l1);
+  VecD weights = VecD::Ones(n);
+  weights[n - 1] = 0;
+  reg.set_l1_weights(weights);
+  return reg;
 }
 
 TEST(InterceptDesign, VisitsTheEntriesOfAnExplicitOnesColumn) {
@@ -81,10 +84,7 @@ TEST(Intercept, LassoWithUnpenalisedInterceptSatisfiesKkt) {
   const double l1 = 0.3 * (A.transpose() * (b.array() - b.mean()).matrix()).cwiseAbs().maxCoeff();
   GlmProblem<InterceptDesign<SparseDesign<double>>, SquaredLoss<double>> problem(
       InterceptDesign<SparseDesign<double>>(SparseDesign<double>(S), true), SquaredLoss<double>(b), 0.0, 1);
-  SeparableRegularizer<double> reg(l1);
-  VecD weights = VecD::Ones(11);
-  weights[10] = 0;
-  reg.set_l1_weights(weights);
+  const auto reg = l1_except_intercept(l1, 11);
   VecD x = VecD::Zero(11);
   const Summary s = solve(problem, reg, tight(SelectionRule::GSLR, UpdateRule::ProxNewton), x);
   ASSERT_EQ(s.status, Status::Converged) << s.message;
@@ -141,10 +141,7 @@ TEST(Intercept, L1LogisticWithInterceptSatisfiesKkt) {
   const double l1 = 2.0, l2 = 0.5;
   GlmProblem<InterceptDesign<DenseDesign<double>>, LogisticLoss<double>> problem(
       InterceptDesign<DenseDesign<double>>(DenseDesign<double>(A), true), LogisticLoss<double>(y), l2, 1);
-  SeparableRegularizer<double> reg(l1);
-  VecD weights = VecD::Ones(9);
-  weights[8] = 0;
-  reg.set_l1_weights(weights);
+  const auto reg = l1_except_intercept(l1, 9);
   VecD x = VecD::Zero(9);
   const Summary s = solve(problem, reg, tight(SelectionRule::GSLR, UpdateRule::ProxNewton), x);
   ASSERT_EQ(s.status, Status::Converged) << s.message;

@@ -89,17 +89,6 @@ double kkt_violation(const VecD& gradient, const Penalty& p, const VecD& x) {
 
 SeparableRegularizer<double> regularizer_of(const Penalty& p) { return {p.l1, p.lower, p.upper}; }
 
-/// Options for a proximal solve run to a tight tolerance.
-SolverOptions proximal_options(SelectionRule selection, UpdateRule update, Index block_size, double tol) {
-  SolverOptions o;
-  o.selection = selection;
-  o.update = update;
-  o.block_size = block_size;
-  o.tol = tol;
-  o.max_iterations = 200000;
-  return o;
-}
-
 struct Rules {
   SelectionRule selection;
   UpdateRule update;
@@ -122,13 +111,8 @@ TEST(Proximal, EveryRuleReachesTheBruteForceOptimumOnTinyProblems) {
           for (PartitionRule part : {PartitionRule::Variable, PartitionRule::Order}) {
             if (u == UpdateRule::TwoMetric && !reg.smooth_on_feasible_set(5)) continue;
             auto problem = least_squares(A, b, p.l2);
-            SolverOptions o;
-            o.selection = s;
-            o.update = u;
+            SolverOptions o = rule_options(s, u, 2, 1e-12, 100000);
             o.partition = part;
-            o.block_size = 2;
-            o.tol = 1e-12;
-            o.max_iterations = 100000;
             VecD x;
             const Summary sum = solve(problem, reg, o, x);
             const std::string what = std::string(to_string(s)) + "/" + std::string(to_string(u)) + "/" +
@@ -194,7 +178,7 @@ TEST(Proximal, LassoAndElasticNetMatchACertifiedOptimum) {
   for (const Penalty& p : {Penalty{0.1 * lambda_max, 0}, Penalty{0.05 * lambda_max, 1.0}}) {
     for (UpdateRule u : {UpdateRule::ProxNewton, UpdateRule::ProxGradient}) {
       auto problem = least_squares(A, b, p.l2);
-      SolverOptions o = proximal_options(SelectionRule::GSLQ, u, 20, 1e-12);
+      SolverOptions o = rule_options(SelectionRule::GSLQ, u, 20, 1e-12);
       VecD x;
       const Summary s = solve(problem, regularizer_of(p), o, x);
       EXPECT_EQ(s.status, Status::Converged);
@@ -280,7 +264,7 @@ TEST(Proximal, L1LogisticMatchesACertifiedOptimum) {
   };
   for (UpdateRule u : {UpdateRule::ProxNewton, UpdateRule::ProxGradient}) {
     auto problem = logistic_regression(A, yv);
-    SolverOptions o = proximal_options(SelectionRule::GSS, u, 10, 1e-11);
+    SolverOptions o = rule_options(SelectionRule::GSS, u, 10, 1e-11);
     VecD x;
     const Summary s = solve(problem, SeparableRegularizer<double>(l1), o, x);
     EXPECT_EQ(s.status, Status::Converged) << s.brief_report();

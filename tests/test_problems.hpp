@@ -150,6 +150,18 @@ inline double quadratic_optimum(const Eigen::SparseMatrix<double>& Q, const VecD
   return 0.5 * x.dot(Q * x) + 0.5 * l2 * x.squaredNorm() - c.dot(x);
 }
 
+/// Options for a solve with the given rules, run to a tight tolerance.
+inline SolverOptions rule_options(SelectionRule selection, UpdateRule update, Index block_size, double tol,
+                                  Index max_iterations = 200000) {
+  SolverOptions o;
+  o.selection = selection;
+  o.update = update;
+  o.block_size = block_size;
+  o.tol = tol;
+  o.max_iterations = max_iterations;
+  return o;
+}
+
 /// Options for an exact-update solve with the given partition and selection.
 inline SolverOptions exact_options(PartitionRule partition, SelectionRule selection) {
   SolverOptions o;

@@ -132,3 +132,11 @@ def bounds(lower, upper, shape, dtype, intercept_rows):
     if (lo == np.inf).any() or (up == -np.inf).any():
         raise ValueError("lower must be < inf and upper > -inf")
     return lo, up
+
+
+def store_params(estimator, arguments):
+    """Keep an estimator's constructor arguments unchanged as attributes (scikit-learn's rule:
+    validation happens in fit). Call as ``store_params(self, locals())`` first thing in __init__."""
+    for name, value in arguments.items():
+        if name != "self":
+            setattr(estimator, name, value)

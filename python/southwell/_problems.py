@@ -209,10 +209,15 @@ class Quadratic(Problem):
     c : array_like, shape (n,)
     l1, lower, upper
         As for `LeastSquares`.
+    lattice : (rows, cols) or (rows, cols, cells), optional
+        Declares that coordinate j sits at lattice cell ``cells[j] = column * rows + row``
+        (default ``cells = range(n)``); then "red-black" and "tree-partition" use the
+        checkerboard and the two comb trees (the paper's Fig. 6a). ValueError unless every
+        off-diagonal nonzero of Q joins lattice neighbours.
     """
 
     def __init__(self, Q: MatrixLike, c: npt.ArrayLike, lower: BoundLike = None, upper: BoundLike = None,
-                 l1: float = 0.0) -> None:
+                 l1: float = 0.0, lattice: Optional[tuple] = None) -> None:
         self.l1 = nonnegative(l1, "l1")
         if not sp.issparse(Q):
             Q = np.asarray(Q)
@@ -228,4 +233,9 @@ class Quadratic(Problem):
         c = vector(c, n, self.dtype, "c")
         self.lower, self.upper = bounds(lower, upper, self.shape, self.dtype, 0)
         self.is_proximal = self.l1 > 0 or self.lower is not None
-        self._native = _core.make_quadratic(design.argument, c, 0.0, self.l1, self.lower, self.upper)
+        if lattice is not None:
+            if len(lattice) == 2:
+                lattice = (lattice[0], lattice[1], range(n))
+            rows, cols, cells = lattice
+            lattice = (int(rows), int(cols), [int(cell) for cell in cells])
+        self._native = _core.make_quadratic(design.argument, c, 0.0, self.l1, self.lower, self.upper, lattice)

@@ -31,6 +31,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._inputs import store_params
 from ._minimize import minimize
 from ._problems import LeastSquares, Logistic, Softmax
 
@@ -161,17 +162,7 @@ class Ridge(_LinearRegressor):
     def __init__(self, alpha=1.0, *, fit_intercept=True, tol=1e-6, max_iter=1000, warm_start=False,
                  random_state=None, verbose=0, selection="gsl", partition="variable", block_size="auto",
                  update="matrix"):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.selection = selection
-        self.partition = partition
-        self.block_size = block_size
-        self.update = update
+        store_params(self, locals())
 
     def _penalties(self, n_samples):
         return 0.0, _check_nonnegative(self.alpha, "alpha")
@@ -201,19 +192,7 @@ class ElasticNet(_LinearRegressor):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, positive=False, tol=1e-6, max_iter=1000,
                  warm_start=False, random_state=None, verbose=0, selection="gsl", partition="variable",
                  block_size="auto", update="prox-newton"):
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.selection = selection
-        self.partition = partition
-        self.block_size = block_size
-        self.update = update
+        store_params(self, locals())
 
     def _penalties(self, n_samples):
         alpha = _check_nonnegative(self.alpha, "alpha")
@@ -241,18 +220,7 @@ class Lasso(_LinearRegressor):
     def __init__(self, alpha=1.0, *, fit_intercept=True, positive=False, tol=1e-6, max_iter=1000, warm_start=False,
                  random_state=None, verbose=0, selection="gsl", partition="variable", block_size="auto",
                  update="prox-newton"):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.selection = selection
-        self.partition = partition
-        self.block_size = block_size
-        self.update = update
+        store_params(self, locals())
 
     def _penalties(self, n_samples):
         return n_samples * _check_nonnegative(self.alpha, "alpha"), 0.0
@@ -294,20 +262,7 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
     def __init__(self, penalty="l2", *, C=1.0, l1_ratio=None, fit_intercept=True, multi_class="auto", tol=1e-6,
                  max_iter=1000, warm_start=False, random_state=None, verbose=0, selection="gsl",
                  partition="variable", block_size="auto", update="newton"):
-        self.penalty = penalty
-        self.C = C
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.multi_class = multi_class
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.selection = selection
-        self.partition = partition
-        self.block_size = block_size
-        self.update = update
+        store_params(self, locals())
 
     def _penalties(self):
         C = self.C

@@ -21,6 +21,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from . import _core
+from ._inputs import store_params
 from ._minimize import Result
 
 __all__ = ["LabelPropagation"]
@@ -82,21 +83,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
     def __init__(self, kernel="knn", *, gamma=20.0, n_neighbors=7, rbf_threshold=1e-4, clamping="hard",
                  clamp_weight=1.0, unlabelled_components="prior", tol=1e-6, max_iter=10000, selection="cyclic",
                  partition="tree-partition", block_size=1, update="exact", relaxation="auto", verbose=0):
-        self.kernel = kernel
-        self.gamma = gamma
-        self.n_neighbors = n_neighbors
-        self.rbf_threshold = rbf_threshold
-        self.clamping = clamping
-        self.clamp_weight = clamp_weight
-        self.unlabelled_components = unlabelled_components
-        self.tol = tol
-        self.max_iter = max_iter
-        self.selection = selection
-        self.partition = partition
-        self.block_size = block_size
-        self.update = update
-        self.relaxation = relaxation
-        self.verbose = verbose
+        store_params(self, locals())
 
     # ---- the graph --------------------------------------------------------------------------
     def _check_params(self):

@@ -6,6 +6,8 @@
 #include <pybind11/stl.h>
 
 #include <Eigen/SparseCore>
+#include <optional>
+#include <tuple>
 
 #include "native_problem.hpp"
 #include "southwell/graph/label_propagation.hpp"
@@ -96,7 +98,8 @@ namespace {
 SolverOptions make_options(const std::string& selection, const std::string& partition, const std::string& update,
                            Index block_size, Index max_iter, double tol, std::uint64_t seed, double time_limit,
                            bool record_history, bool verbose, const std::string& norm, double relaxation,
-                           const std::string& certificate, const std::string& forest_order, Index check_every) {
+                           const std::string& certificate, const std::string& forest_order, Index check_every,
+                           std::optional<double> optimal_value) {
   SolverOptions options;
   options.selection = parse_selection_rule(selection);
   options.partition = parse_partition_rule(partition);
@@ -113,6 +116,7 @@ SolverOptions make_options(const std::string& selection, const std::string& part
   options.certificate = parse_certificate(certificate);
   options.forest_order = parse_forest_order(forest_order);
   options.check_every = check_every;
+  options.optimal_value = optimal_value;
   options.validate();
   return options;
 }
@@ -156,7 +160,8 @@ std::unique_ptr<NativeProblem> make_glm_problem(const std::string& loss, const D
 /// need both triangles and a compressed matrix they can keep.
 template <class Scalar>
 std::unique_ptr<NativeProblem> make_quadratic_typed(const DesignArgument& Q, const py::array& c, double l2, double l1,
-                                                    const py::object& lower, const py::object& upper) {
+                                                    const py::object& lower, const py::object& upper,
+                                                    const std::optional<LatticeGeometry>& lattice) {
   using Matrix = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, int>;
   auto values = py::array_t<Scalar, py::array::c_style | py::array::forcecast>::ensure(Q.data);
   auto inner = py::array_t<int, py::array::c_style | py::array::forcecast>::ensure(Q.indices);
@@ -168,6 +173,7 @@ std::unique_ptr<NativeProblem> make_quadratic_typed(const DesignArgument& Q, con
                                                                   inner.data(), values.data()));
   matrix->makeCompressed();
   QuadraticProblem<Scalar, int> prototype(*matrix, to_vector<Scalar>(c, Q.rows, "c"), static_cast<Scalar>(l2));
+  if (lattice) prototype.set_lattice(*lattice);
   auto regularizer = make_regularizer<Scalar>(l1, py::none(), lower, upper, prototype.dim());
   const auto address = reinterpret_cast<std::uintptr_t>(matrix->valuePtr());
   return std::make_unique<NativeProblemOf<QuadraticProblem<Scalar, int>>>(matrix, std::vector<py::object>{},
@@ -175,12 +181,19 @@ std::unique_ptr<NativeProblem> make_quadratic_typed(const DesignArgument& Q, con
                                                                            std::move(regularizer), address);
 }
 
+/// `lattice`: None, or (rows, cols, cells) with cells[j] = column * rows + row of coordinate j.
 std::unique_ptr<NativeProblem> make_quadratic(const DesignArgument& Q, const py::array& c, double l2, double l1,
-                                              const py::object& lower, const py::object& upper) {
+                                              const py::object& lower, const py::object& upper,
+                                              const py::object& lattice) {
   if (Q.rows != Q.cols)
     throw InvalidArgument("Q must be square, got " + std::to_string(Q.rows) + " x " + std::to_string(Q.cols));
-  if (is_float32(Q.data)) return make_quadratic_typed<float>(Q, c, l2, l1, lower, upper);
-  return make_quadratic_typed<double>(Q, c, l2, l1, lower, upper);
+  std::optional<LatticeGeometry> geometry;
+  if (!lattice.is_none()) {
+    const auto parts = lattice.cast<std::tuple<Index, Index, std::vector<Index>>>();
+    geometry = LatticeGeometry{std::get<0>(parts), std::get<1>(parts), std::get<2>(parts)};
+  }
+  if (is_float32(Q.data)) return make_quadratic_typed<float>(Q, c, l2, l1, lower, upper, geometry);
+  return make_quadratic_typed<double>(Q, c, l2, l1, lower, upper, geometry);
 }
 
 /// Label propagation on the graph W (CSC, float64): returns (scores n x K, solve summary).
@@ -259,7 +272,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("make_options", &sp::make_options, py::arg("selection"), py::arg("partition"), py::arg("update"),
         py::arg("block_size"), py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("time_limit"),
         py::arg("record_history"), py::arg("verbose"), py::arg("norm"), py::arg("relaxation"),
-        py::arg("certificate"), py::arg("forest_order"), py::arg("check_every"));
+        py::arg("certificate"), py::arg("forest_order"), py::arg("check_every"), py::arg("optimal_value") = py::none());
 
   py::class_<sp::DesignArgument>(m, "DesignArgument");
   m.def("dense_design", &sp::dense_design, py::arg("A"));
@@ -286,7 +299,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("classes"), py::arg("l2"), py::arg("intercept"), py::arg("l1"), py::arg("l1_weights"),
         py::arg("lower"), py::arg("upper"));
   m.def("make_quadratic", &sp::make_quadratic, py::arg("Q"), py::arg("c"), py::arg("l2"), py::arg("l1"),
-        py::arg("lower"), py::arg("upper"));
+        py::arg("lower"), py::arg("upper"), py::arg("lattice"));
   m.def("label_propagation", &sp::label_propagation, py::arg("W"), py::arg("labelled"), py::arg("targets"),
         py::arg("clamping"), py::arg("clamp_weight"), py::arg("unlabelled_components"), py::arg("request"));
   m.def("rule_names", [] {

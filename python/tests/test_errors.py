@@ -83,6 +83,12 @@ def test_bad_solver_options_raise_value_error(kwargs, match):
         sw.minimize(problem, **kwargs)
 
 
+def test_malformed_csc_is_refused_not_read_out_of_bounds():
+    bad = sp.csc_matrix((np.array([1.0, 2.0]), np.array([0, 7]), np.array([0, 1, 2])), shape=(3, 2))
+    with pytest.raises(ValueError, match="row index 7 in column 1 is outside"):
+        sw.LeastSquares(bad, np.ones(3))
+
+
 def test_invalid_rule_combinations():
     with pytest.raises(ValueError, match="ignores l1 and bounds"):
         sw.minimize(sw.LeastSquares(A, b, l1=0.1), selection="gsq", block_size=2)

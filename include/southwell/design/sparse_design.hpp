@@ -26,13 +26,15 @@ class SparseDesign {
   explicit SparseDesign(const Matrix& A) : SparseDesign(compressed_view(A)) {}
 
   /// A view of compressed column storage owned elsewhere (a scipy CSC matrix, say): used in
-  /// place, never copied. Same checks as above.
+  /// place, never copied. Same checks as above, plus the column pointers and row indices; the
+  /// arrays must hold outer[cols] entries (the caller's promise).
   explicit SparseDesign(const View& A)
       : rows_(A.rows()), cols_(A.cols()), outer_(A.outerIndexPtr()), inner_(A.innerIndexPtr()), values_(A.valuePtr()) {
-    if (outer_[0] != 0 || outer_[cols_] < 0)
-      throw InvalidArgument("column pointers must start at 0 and end at the number of nonzeros");
+    if (outer_[0] != 0) throw InvalidArgument("column pointers must start at 0");
+    for (Index j = 0; j < cols_; ++j)  // all pointers first: a bad one must not steer the reads below
+      if (outer_[j + 1] < outer_[j])
+        throw InvalidArgument("column pointers must not decrease (column " + std::to_string(j) + ")");
     for (Index j = 0; j < cols_; ++j) {
-      if (outer_[j + 1] < outer_[j]) throw InvalidArgument("column pointers must not decrease (column " + std::to_string(j) + ")");
       for (StorageIndex p = outer_[j]; p < outer_[j + 1]; ++p) {
         if (inner_[p] < 0 || inner_[p] >= rows_)
           throw InvalidArgument("row index " + std::to_string(inner_[p]) + " in column " + std::to_string(j) +
