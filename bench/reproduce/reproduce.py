@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import claims  # noqa: E402
 import datasets  # noqa: E402
 import experiments  # noqa: E402
 import paper_values  # noqa: E402
@@ -61,7 +62,8 @@ def run_method(data, method, block_size, iterations, norm, support_stars):
         optimal_support = data.optimal_x > 0
 
         def callback(iteration, x, objective):
-            if star["at"] is None and iteration > 5 and np.array_equal(x > 0, optimal_support):
+            # The authors mark k > 5 only because their runs never stop earlier; ours may, so any k counts.
+            if star["at"] is None and np.array_equal(x > 0, optimal_support):
                 star["at"] = iteration
             return False
 
@@ -137,6 +139,19 @@ def summary_rows(result, paper):
     return rows
 
 
+def write_summary(path, rows, checked):
+    """Markdown: one table per figure (ours against the paper's), then the claims."""
+    lines = []
+    for figure in dict.fromkeys(r[0] for r in rows):
+        lines += [f"### {figure}", "", "| dataset | \\|b\\| | method | ours @500 | paper @500 |", "|---|---|---|---|---|"]
+        lines += [f"| {r[1]} | {r[2]} | {r[3]} | {r[4]} | {r[5]} |" for r in rows if r[0] == figure]
+        lines.append("")
+    if checked:
+        lines += ["### Qualitative claims", "", "| claim | holds | detail |", "|---|---|---|"]
+        lines += [f"| {c} | {'yes' if h else '**no**'} | {d} |" for c, h, d in checked]
+    path.write_text("\n".join(lines) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="Figs. 4, 5, 6 and 7 only (under 3 minutes)")
@@ -147,6 +162,8 @@ def main():
                         help="fixed-block greedy scores: the paper's squared norms, or the authors' code's l1 sums")
     parser.add_argument("--jobs", type=int, default=2, help="solves run at once")
     parser.add_argument("--spec", default=str(DEFAULT_SPEC), help="the paper spec, for the paper's values")
+    parser.add_argument("--from-json", action="store_true",
+                        help="do not solve: rebuild plots, table and claims from the JSON files in --output-dir")
     args = parser.parse_args()
 
     names = experiments.QUICK if args.quick else tuple(experiments.FIGURES)
@@ -165,13 +182,18 @@ def main():
 
     cache = DatasetCache()
     rows = []
+    results = {}
     started = time.perf_counter()
     for name in names:
         figure = experiments.FIGURES[name]
         print(f"{name}: {figure.title}", flush=True)
         t = time.perf_counter()
-        result = run_figure(figure, cache, args.iterations, args.norm, args.jobs)
-        (output / f"{name}.json").write_text(json.dumps(result))
+        if args.from_json:
+            result = json.loads((output / f"{name}.json").read_text())
+        else:
+            result = run_figure(figure, cache, args.iterations, args.norm, args.jobs)
+            (output / f"{name}.json").write_text(json.dumps(result))
+        results[name] = result
         plot_figure(result, output / f"{name}.png")
         rows += summary_rows(result, paper)
         print(f"  {name} done in {time.perf_counter() - t:.1f}s -> {output / (name + '.json')}, .png", flush=True)
@@ -183,7 +205,13 @@ def main():
     print("  ".join(str(h).ljust(w) for h, w in zip(header, widths)))
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
-    print(f"\n{len(rows)} curves in {time.perf_counter() - started:.0f}s; JSON and PNG files in {output}/")
+    checked = claims.evaluate(results) if all(r["iterations"] >= 500 for r in results.values()) else []
+    if checked:
+        print("\nThe paper's qualitative claims on our curves:")
+        for claim, holds, detail in checked:
+            print(f"  [{'holds' if holds else 'FAILS'}] {claim}: {detail}")
+    write_summary(output / "summary.md", rows, checked)
+    print(f"\n{len(rows)} curves in {time.perf_counter() - started:.0f}s; JSON, PNG and summary.md in {output}/")
 
 
 if __name__ == "__main__":
