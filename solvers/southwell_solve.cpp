@@ -48,7 +48,7 @@ struct Arguments {
   std::string problem, data, matrix, rhs, output, history;
   std::string graph, labels, labelled_split = "train", clamping = "hard", unlabelled = "prior", lattice, eval_split;
   double clamp_weight = 1;
-  std::string partition, selection, update, norm = "squared";
+  std::string partition, selection, update, norm = "squared", iht = "plain";
   std::string relaxation = "1", certificate = "kkt", forest_order = "lipschitz";
   double l1 = 0, lower = -std::numeric_limits<double>::infinity(), upper = std::numeric_limits<double>::infinity();
   double l2 = 0, tol = 1e-6, time_limit = std::numeric_limits<double>::infinity();
@@ -330,6 +330,7 @@ int main(int argc, char** argv) {
                  "over-relaxation omega in (0, 2) of --update exact (block SOR; default 1), or auto (Young's "
                  "optimum from the measured rate; cyclic selection over a fixed partition)");
   app.add_option("--norm", args.norm, "fixed-block greedy scores: squared (paper) or l1 (authors' code)");
+  app.add_option("--iht", args.iht, "gsq with variable blocks: IHT plain (default, the authors' code) or scaled");
   app.add_option("--max-iter", args.max_iter, "maximum number of block updates (default 100000)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--tol", args.tol, "stop when ||g||_inf <= tol * ||g(x0)||_inf (default 1e-6)")
@@ -366,6 +367,7 @@ int main(int argc, char** argv) {
     options.selection = sw::parse_selection_rule(args.selection.empty() ? default_selection : args.selection);
     options.update = sw::parse_update_rule(args.update.empty() ? (regularized ? "prox-newton" : d.update) : args.update);
     options.greedy_norm = sw::parse_greedy_norm(args.norm);
+    options.iht = sw::parse_iht_variant(args.iht);
     // Refused here too, so that the message comes before any file is read.
     const bool quadratic = args.problem == "least-squares" || args.problem == "quadratic" || args.problem == "label-propagation";
     if (args.update.empty() && paired != kPartitionSelection.end()) options.update = sw::UpdateRule::Exact;

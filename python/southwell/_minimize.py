@@ -100,7 +100,7 @@ def minimize(problem: Problem, selection: str = "gsl", partition: str = "variabl
              callback: Optional[Callable[[int, np.ndarray, float], bool]] = None, record_history: bool = False,
              time_limit: Optional[float] = None, *, callback_every: int = 1, verbose: int = 0,
              norm: str = "squared", relaxation=1.0, certificate: str = "kkt", check_every: int = 0,
-             forest_order: str = "lipschitz", optimal_value: Optional[float] = None) -> Result:
+             forest_order: str = "lipschitz", optimal_value: Optional[float] = None, iht: str = "plain") -> Result:
     """Minimise a problem by (greedy) block coordinate descent.
 
     Parameters
@@ -151,6 +151,9 @@ def minimize(problem: Problem, selection: str = "gsl", partition: str = "variabl
         Iterations between convergence checks (0: one pass over the coordinates).
     forest_order : str, default "lipschitz"
         Node order of the red-black and tree-partition rules on general graphs.
+    iht : str, default "plain"
+        How "gsq" with variable blocks runs iterative hard thresholding: "plain" (the authors'
+        code) or "scaled" (in diag(L)^(1/2)-scaled variables; see docs/rules.md).
     optimal_value : float, optional
         A known optimum F*: then the solve stops when F(x) − F* <= tol (absolute, as in the
         paper's experiments) instead of on the KKT test.
@@ -204,7 +207,7 @@ def minimize(problem: Problem, selection: str = "gsl", partition: str = "variabl
         raise ValueError(f"optimal_value must be a finite number or None, got {optimal_value!r}")
     options = _core.make_options(selection, partition, update, block_size, max_iter, float(tol), seed,
                                  float(time_limit), bool(record_history), bool(verbose), norm, relaxation,
-                                 certificate, forest_order, check_every, optimal_value)
+                                 certificate, forest_order, check_every, optimal_value, iht)
     start = None if x0 is None else problem._vector(x0, "x0")
     request = _core.SolveRequest(options, start, callback, callback_every, list(problem.shape))
     raw = problem._native.solve(request)

@@ -99,7 +99,7 @@ SolverOptions make_options(const std::string& selection, const std::string& part
                            Index block_size, Index max_iter, double tol, std::uint64_t seed, double time_limit,
                            bool record_history, bool verbose, const std::string& norm, double relaxation,
                            const std::string& certificate, const std::string& forest_order, Index check_every,
-                           std::optional<double> optimal_value) {
+                           std::optional<double> optimal_value, const std::string& iht) {
   SolverOptions options;
   options.selection = parse_selection_rule(selection);
   options.partition = parse_partition_rule(partition);
@@ -112,6 +112,7 @@ SolverOptions make_options(const std::string& selection, const std::string& part
   options.record_history = record_history;
   options.verbose = verbose;
   options.greedy_norm = parse_greedy_norm(norm);
+  options.iht = parse_iht_variant(iht);
   options.relaxation = relaxation;
   options.certificate = parse_certificate(certificate);
   options.forest_order = parse_forest_order(forest_order);
@@ -272,7 +273,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("make_options", &sp::make_options, py::arg("selection"), py::arg("partition"), py::arg("update"),
         py::arg("block_size"), py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("time_limit"),
         py::arg("record_history"), py::arg("verbose"), py::arg("norm"), py::arg("relaxation"),
-        py::arg("certificate"), py::arg("forest_order"), py::arg("check_every"), py::arg("optimal_value") = py::none());
+        py::arg("certificate"), py::arg("forest_order"), py::arg("check_every"), py::arg("optimal_value") = py::none(),
+        py::arg("iht") = "plain");
 
   py::class_<sp::DesignArgument>(m, "DesignArgument");
   m.def("dense_design", &sp::dense_design, py::arg("A"));

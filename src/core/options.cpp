@@ -41,6 +41,10 @@ constexpr std::pair<GreedyNorm, std::string_view> kNorms[] = {
     {GreedyNorm::Squared, "squared"},
     {GreedyNorm::L1, "l1"},
 };
+constexpr std::pair<IhtVariant, std::string_view> kIhtVariants[] = {
+    {IhtVariant::Plain, "plain"},
+    {IhtVariant::Scaled, "scaled"},
+};
 
 template <class Enum, std::size_t N>
 std::string_view name_of(const std::pair<Enum, std::string_view> (&table)[N], Enum value) {
@@ -99,6 +103,8 @@ PartitionRule parse_partition_rule(std::string_view name) { return parse(kPartit
 SelectionRule parse_selection_rule(std::string_view name) { return parse(kSelections, name, "selection rule"); }
 UpdateRule parse_update_rule(std::string_view name) { return parse(kUpdates, name, "update rule"); }
 GreedyNorm parse_greedy_norm(std::string_view name) { return parse(kNorms, name, "greedy norm"); }
+std::string_view to_string(IhtVariant variant) { return name_of(kIhtVariants, variant); }
+IhtVariant parse_iht_variant(std::string_view name) { return parse(kIhtVariants, name, "IHT variant"); }
 
 std::vector<std::string_view> partition_rule_names() { return names(kPartitions); }
 std::vector<std::string_view> selection_rule_names() { return names(kSelections); }
