@@ -15,6 +15,7 @@ import concurrent.futures
 import json
 import math
 import pathlib
+import re
 import sys
 import threading
 import time
@@ -139,17 +140,31 @@ def summary_rows(result, paper):
     return rows
 
 
-def write_summary(path, rows, checked):
-    """Markdown: one table per figure (ours against the paper's), then the claims."""
-    lines = []
+def markdown_tables(rows, checked):
+    """{figure: markdown table of ours against the paper's, "claims": table of the claims}."""
+    tables = {}
     for figure in dict.fromkeys(r[0] for r in rows):
-        lines += [f"### {figure}", "", "| dataset | \\|b\\| | method | ours @500 | paper @500 |", "|---|---|---|---|---|"]
+        lines = ["| dataset | \\|b\\| | method | ours @500 | paper @500 |", "|---|---|---|---|---|"]
         lines += [f"| {r[1]} | {r[2]} | {r[3]} | {r[4]} | {r[5]} |" for r in rows if r[0] == figure]
-        lines.append("")
+        tables[figure] = "\n".join(lines)
     if checked:
-        lines += ["### Qualitative claims", "", "| claim | holds | detail |", "|---|---|---|"]
+        lines = ["| claim | holds | detail |", "|---|---|---|"]
         lines += [f"| {c} | {'yes' if h else '**no**'} | {d} |" for c, h, d in checked]
-    path.write_text("\n".join(lines) + "\n")
+        tables["claims"] = "\n".join(lines)
+    return tables
+
+
+def write_summary(path, tables):
+    path.write_text("".join(f"### {name}\n\n{table}\n\n" for name, table in tables.items()))
+
+
+def update_report(path, tables):
+    """Replace the text between `<!-- table:NAME -->` and `<!-- end -->` in a report."""
+    text = path.read_text()
+    for name, table in tables.items():
+        text = re.sub(rf"(<!-- table:{name} -->)\n.*?(?=<!-- end -->)", lambda m: f"{m.group(1)}\n{table}\n",
+                      text, flags=re.S)
+    path.write_text(text)
 
 
 def main():
@@ -164,6 +179,8 @@ def main():
                         help="GSQ-VB's iterative hard thresholding: plain (the authors' code) or scaled")
     parser.add_argument("--jobs", type=int, default=2, help="solves run at once")
     parser.add_argument("--spec", default=str(DEFAULT_SPEC), help="the paper spec, for the paper's values")
+    parser.add_argument("--update-report", metavar="MARKDOWN",
+                        help="rewrite the tables between <!-- table:NAME --> and <!-- end --> markers in this file")
     parser.add_argument("--from-json", action="store_true",
                         help="do not solve: rebuild plots, table and claims from the JSON files in --output-dir")
     args = parser.parse_args()
@@ -212,7 +229,10 @@ def main():
         print("\nThe paper's qualitative claims on our curves:")
         for claim, holds, detail in checked:
             print(f"  [{'holds' if holds else 'FAILS'}] {claim}: {detail}")
-    write_summary(output / "summary.md", rows, checked)
+    tables = markdown_tables(rows, checked)
+    write_summary(output / "summary.md", tables)
+    if args.update_report:
+        update_report(pathlib.Path(args.update_report), tables)
     print(f"\n{len(rows)} curves in {time.perf_counter() - started:.0f}s; JSON, PNG and summary.md in {output}/")
 
 
