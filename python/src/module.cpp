@@ -225,13 +225,9 @@ py::tuple label_propagation(const DesignArgument& W_parts, const std::vector<Ind
   Summary summary;
   if (x.size() > 0) {
     PythonHooks hooks(request);
-    auto view = std::make_shared<py::array>(owning_array(Vec<double>(Vec<double>::Zero(x.size())), {py::ssize_t(x.size())}));
-    view->attr("flags").attr("writeable") = false;
-    hooks.set_view_source([view, n = x.size()](const void* source) {
-      const auto& solver_x = *static_cast<const Vec<double>*>(source);
-      std::copy(solver_x.data(), solver_x.data() + n, static_cast<double*>(const_cast<void*>(view->data())));
-      return *view;
-    });
+    SolveRequest flat = request;  // the system's size is known only now
+    flat.x_shape = {py::ssize_t(x.size())};
+    attach_iterate_view<double>(hooks, flat, x.size());
     {
       py::gil_scoped_release release;
       QuadraticProblem<double, int> problem(propagation.Q(), propagation.c());

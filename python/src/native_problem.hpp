@@ -82,6 +82,20 @@ py::array owning_array(Vec<Scalar>&& values, const std::vector<py::ssize_t>& sha
   return py::array_t<Scalar>(shape, owned->data(), free_when_done);
 }
 
+/// Gives the user's callback (if any) a read-only view of the iterate: one numpy-owned buffer,
+/// refilled before each call, so a view kept past the call stays valid memory.
+template <class Scalar>
+void attach_iterate_view(PythonHooks& hooks, const SolveRequest& request, Index n) {
+  if (request.callback.is_none()) return;
+  auto view = std::make_shared<py::array>(owning_array(Vec<Scalar>(Vec<Scalar>::Zero(n)), request.x_shape));
+  view->attr("flags").attr("writeable") = false;
+  hooks.set_view_source([view, n](const void* source) {
+    const auto& solver_x = *static_cast<const Vec<Scalar>*>(source);
+    std::copy(solver_x.data(), solver_x.data() + n, static_cast<Scalar*>(const_cast<void*>(view->data())));
+    return *view;
+  });
+}
+
 /// A C-contiguous array of the right dtype and size as an Eigen vector (copied).
 template <class Scalar>
 Vec<Scalar> to_vector(const py::array& x, Index n, const char* what) {
@@ -153,16 +167,7 @@ class NativeProblemOf final : public NativeProblem {
     Vec<Scalar> x = request.x0.is_none() ? Vec<Scalar>::Zero(dim())
                                          : to_vector<Scalar>(request.x0.cast<py::array>(), dim(), "x0");
     PythonHooks hooks(request);
-    // The callback's view: one buffer, refilled before each call and owned by numpy, so a view
-    // kept past the call stays valid memory.
-    auto view = std::make_shared<py::array>(owning_array(Vec<Scalar>(Vec<Scalar>::Zero(dim())), request.x_shape));
-    view->attr("flags").attr("writeable") = false;
-    hooks.set_view_source([view, n = dim()](const void* source) {
-      auto* target = static_cast<Scalar*>(const_cast<void*>(view->data()));
-      const auto& solver_x = *static_cast<const Vec<Scalar>*>(source);
-      std::copy(solver_x.data(), solver_x.data() + n, target);
-      return *view;
-    });
+    attach_iterate_view<Scalar>(hooks, request, dim());
     Summary summary;
     {
       py::gil_scoped_release release;
