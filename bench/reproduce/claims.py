@@ -2,8 +2,6 @@
 (claim, holds, detail); figures that were not run are skipped."""
 from __future__ import annotations
 
-import numpy as np
-
 
 def _curves(result, dataset, block_size):
     for panel in result["panels"]:

@@ -50,7 +50,7 @@ def _dense_array(A, what):
 
 
 class Design:
-    """A matrix as the core reads it, plus the arrays that must stay alive while it is used."""
+    """A matrix as the core reads it (the core keeps the arrays it views alive)."""
 
     def __init__(self, A, what="A"):
         if sp.issparse(A):
@@ -69,9 +69,7 @@ class Design:
             data = csc.data if csc.data.flags.c_contiguous else np.ascontiguousarray(csc.data)
             self.shape = csc.shape
             self.dtype = dtype
-            self.matrix = csc
             self.argument = _core.csc_design(data, csc.indices, csc.indptr, csc.shape[0], csc.shape[1])
-            self.buffer = data
         else:
             A = _dense_array(A, what)
             if A.ndim != 2:
@@ -80,9 +78,7 @@ class Design:
             A = np.asfortranarray(A, dtype=dtype)
             self.shape = A.shape
             self.dtype = dtype
-            self.matrix = A
             self.argument = _core.dense_design(A)
-            self.buffer = A
         if self.shape[0] == 0 or self.shape[1] == 0:
             raise ValueError(f"{what} is empty (shape {self.shape})")
         # Non-finite entries are refused by the core, which scans the matrix without a temporary.

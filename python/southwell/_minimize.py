@@ -52,7 +52,7 @@ class Result:
         The rules that ran.
     """
 
-    def __init__(self, raw, shape, rules):
+    def __init__(self, raw, rules):
         self.x = raw["x"]
         self.fun = float(raw["fun"])
         self.n_iter = int(raw["n_iter"])
@@ -211,4 +211,4 @@ def minimize(problem: Problem, selection: str = "gsl", partition: str = "variabl
     start = None if x0 is None else problem._vector(x0, "x0")
     request = _core.SolveRequest(options, start, callback, callback_every, list(problem.shape))
     raw = problem._native.solve(request)
-    return Result(raw, problem.shape, (selection, partition, update))
+    return Result(raw, (selection, partition, update))

@@ -86,7 +86,6 @@ class _Glm(Problem):
             weights = weights.reshape(-1)
         self.lower, self.upper = bounds(lower, upper, self.shape, self.dtype, 1 if self.fit_intercept else 0)
         self.is_proximal = self.l1 > 0 or self.lower is not None
-        self._targets = targets
         self._native = _core.make_glm(self._loss, self._design.argument, targets, classes, self.l2,
                                       self.fit_intercept, self.l1, weights, self.lower, self.upper)
 

@@ -178,7 +178,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         scores = scores[:, :K]
         if n_unknown:
             raw["x"] = None
-            self.solver_result_ = Result(raw, (n_unknown,), (self.selection, self.partition, self.update))
+            self.solver_result_ = Result(raw, (self.selection, self.partition, self.update))
             self.n_iter_ = max(1, int(raw["n_iter"]))
             if raw["status"] != "converged":
                 warnings.warn(f"LabelPropagation did not converge ({raw['status']}); increase max_iter or tol",

@@ -1,7 +1,6 @@
 """The paper reproduction (bench/reproduce) on its fastest figures: dataset D is the authors'
 exact data (its optimum equals their published f*), and the claims of Figs. 6 and 7 hold."""
 import json
-import pathlib
 import subprocess
 import sys
 
