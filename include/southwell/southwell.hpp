@@ -15,3 +15,5 @@
 #include "southwell/problems/softmax_loss.hpp"
 #include "southwell/problems/squared_loss.hpp"
 #include "southwell/solver/bcd_solver.hpp"
+#include "southwell/solver/regularization_path.hpp"
+#include "southwell/solver/working_set_solver.hpp"

@@ -31,6 +31,7 @@ class LogisticLoss {
     const Scalar s = sigmoid(y_[i] * z[0]);
     w[0] = s * (1 - s);
   }
+  void diagonal_hessian(Index i, const Scalar* z, Scalar* w) const { hessian(i, z, w); }
   /// sigma(1 - sigma) <= 1/4.
   Scalar bound(Index, Index, Index) const { return Scalar(0.25); }
   /// The convex conjugate of row i's loss at v = -y a, a in [0, 1]: a log a + (1 - a) log(1 - a).

@@ -40,6 +40,11 @@ class SoftmaxLoss {
     for (Index a = 0; a < K_; ++a)
       for (Index b = 0; b < K_; ++b) w[a * K_ + b] = (a == b ? probs_[a] : 0) - probs_[a] * probs_[b];
   }
+  /// The diagonal of the Hessian, p_c (1 - p_c): thread-safe (no shared buffer).
+  void diagonal_hessian(Index, const Scalar* z, Scalar* w) const {
+    probabilities(z, w);
+    for (Index c = 0; c < K_; ++c) w[c] *= 1 - w[c];
+  }
   /// Boehning's bound diag(p) - pp' <= (I - 11'/k') / 2. A block touching k classes sees a
   /// (k+1)-class softmax (the rest lumped), so k' = min(K, k + 1); the full Hessian uses k = K.
   Scalar bound(Index c1, Index c2, Index classes_in_block) const {

@@ -24,6 +24,7 @@ class SquaredLoss {
   }
   void derivative(Index i, const Scalar* z, Scalar* u) const { u[0] = z[0] - b_[i]; }
   void hessian(Index, const Scalar*, Scalar* w) const { w[0] = 1; }
+  void diagonal_hessian(Index, const Scalar*, Scalar* w) const { w[0] = 1; }
   /// Curvature bound: the per-row Hessian is exactly 1.
   Scalar bound(Index, Index, Index) const { return 1; }
   /// The convex conjugate of row i's loss at v (for duality gaps).

@@ -1,0 +1,369 @@
+// The working-set proximal Newton solver and regularisation paths, checked against optimality
+// conditions computed here with dense Eigen (never with the solver's own gradient), against row
+// duplication for sample weights, and for thread-count independence.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "southwell/solver/regularization_path.hpp"
+#include "southwell/solver/working_set_solver.hpp"
+#include "test_problems.hpp"
+
+namespace southwell::testing {
+namespace {
+
+using Dense = DenseDesign<double>;
+using Sparse = SparseDesign<double>;
+
+/// Per-row loss derivatives u_i(z) for the three losses, written out here.
+MatD loss_derivatives(Family family, const MatD& Z, const VecD& y) {
+  MatD U(Z.rows(), Z.cols());
+  for (Index i = 0; i < Z.rows(); ++i) {
+    if (family == Family::LeastSquares) {
+      U(i, 0) = Z(i, 0) - y[i];
+    } else if (family == Family::Logistic) {
+      U(i, 0) = -y[i] / (1 + std::exp(y[i] * Z(i, 0)));
+    } else {
+      const Eigen::RowVectorXd e = (Z.row(i).array() - Z.row(i).maxCoeff()).exp();
+      U.row(i) = e / e.sum();
+      U(i, Index(y[i])) -= 1;
+    }
+  }
+  return U;
+}
+
+struct Penalty {
+  double l1 = 0, l2 = 0;
+  VecD factors;  // empty: all 1
+  Index free = 0;
+  bool nonnegative = false;
+  VecD weights;  // sample weights, empty: all 1
+};
+
+/// max_j dist(-grad_j f, subdifferential) at X (p x K), relative to max |grad f(0)|.
+double relative_kkt(Family family, const MatD& A, const VecD& y, Index K, const VecD& x, const Penalty& pen) {
+  const Index p = A.cols();
+  const MatD X = Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>>(x.data(), p, K);
+  const VecD w = pen.weights.size() ? pen.weights : VecD::Ones(A.rows());
+  auto gradient = [&](const MatD& at) {
+    MatD U = loss_derivatives(family, A * at, y);
+    U = w.asDiagonal() * U;
+    MatD G = A.transpose() * U;
+    for (Index f = 0; f < p - pen.free; ++f) G.row(f) += pen.l2 * (pen.factors.size() ? pen.factors[f] : 1.0) * at.row(f);
+    return G;
+  };
+  const MatD G = gradient(X), G0 = gradient(MatD::Zero(p, K));
+  double worst = 0;
+  for (Index f = 0; f < p; ++f)
+    for (Index c = 0; c < K; ++c) {
+      const bool is_free = f >= p - pen.free;
+      const double l1 = is_free ? 0 : pen.l1 * (pen.factors.size() ? pen.factors[f] : 1.0);
+      const double g = G(f, c), v = X(f, c);
+      double viol;
+      if (v > 0) viol = std::abs(g + l1);
+      else if (v < 0) viol = std::abs(g - l1);
+      else if (pen.nonnegative && !is_free) viol = std::max(-g - l1, 0.0);
+      else viol = std::max(std::abs(g) - l1, 0.0);
+      if (pen.nonnegative && !is_free) EXPECT_GE(v, 0.0);
+      worst = std::max(worst, viol);
+    }
+  return worst / G0.cwiseAbs().maxCoeff();
+}
+
+ElasticNetPenalty<double> to_solver(const Penalty& pen) {
+  ElasticNetPenalty<double> p;
+  p.l1 = pen.l1;
+  p.l2 = pen.l2;
+  p.factors = pen.factors;
+  p.free_features = pen.free;
+  p.nonnegative = pen.nonnegative;
+  return p;
+}
+
+VecD labels(Family family, const MatD& A, unsigned seed, Index K) {
+  const VecD noise = random_vector(seed, A.rows());
+  const VecD signal = A * random_vector(seed + 1, A.cols()) / std::sqrt(double(A.cols()));
+  VecD y(A.rows());
+  for (Index i = 0; i < A.rows(); ++i) {
+    const double s = signal[i] + 0.5 * noise[i];
+    if (family == Family::LeastSquares) y[i] = s;
+    else if (family == Family::Logistic) y[i] = s > 0 ? 1 : -1;
+    else y[i] = double(std::min<Index>(K - 1, Index(std::floor(std::abs(s) * K / 2)) % K));
+  }
+  return y;
+}
+
+template <class Design>
+VecD solve(Family family, const Design& design, const VecD& y, Index K, const Penalty& pen,
+           WorkingSetOptions options, WorkingSetSummary* out = nullptr) {
+  VecD x = VecD::Zero(design.cols() * K);
+  WorkingSetSummary summary;
+  if (family == Family::LeastSquares) {
+    WorkingSetSolver<Design, SquaredLoss<double>> solver(design, SquaredLoss<double>(y), to_solver(pen), pen.weights);
+    summary = solver.solve(x, options);
+  } else if (family == Family::Logistic) {
+    WorkingSetSolver<Design, LogisticLoss<double>> solver(design, LogisticLoss<double>(y), to_solver(pen), pen.weights);
+    summary = solver.solve(x, options);
+  } else {
+    std::vector<Index> classes(y.data(), y.data() + y.size());
+    WorkingSetSolver<Design, SoftmaxLoss<double>> solver(design, SoftmaxLoss<double>(classes, K), to_solver(pen),
+                                                         pen.weights);
+    summary = solver.solve(x, options);
+  }
+  EXPECT_EQ(summary.status, Status::Converged) << summary.message;
+  if (out) *out = summary;
+  return x;
+}
+
+double lambda_max(Family family, const MatD& A, const VecD& y, Index K) {
+  const MatD U = loss_derivatives(family, MatD::Zero(A.rows(), K), y);
+  return (A.transpose() * U).cwiseAbs().maxCoeff();
+}
+
+struct Case {
+  Family family;
+  Index K;
+  double l1_fraction, l2;
+  bool intercept, nonnegative, factors, weights;
+};
+
+class WorkingSetKkt : public ::testing::TestWithParam<Case> {};
+
+TEST_P(WorkingSetKkt, MeetsKktConditionsOnDenseAndSparseDesigns) {
+  const Case c = GetParam();
+  const Index m = 120, p = 300;
+  MatD A = random_design(7, m, p, 0.2);
+  if (c.intercept) {
+    A.conservativeResize(m, p + 1);
+    A.col(p).setOnes();
+  }
+  const VecD y = labels(c.family, A.leftCols(p), 11, c.K);
+  Penalty pen;
+  pen.l1 = c.l1_fraction * lambda_max(c.family, A.leftCols(p), y, c.K);
+  pen.l2 = c.l2;
+  pen.free = c.intercept ? 1 : 0;
+  pen.nonnegative = c.nonnegative;
+  if (c.factors) pen.factors = (random_vector(3, A.cols()).array().abs() + 0.2).matrix();
+  if (c.weights) pen.weights = (random_vector(5, m).array().abs() * 2).matrix();
+  WorkingSetOptions options;
+  options.tol = 1e-9;
+  WorkingSetSummary summary;
+  const VecD x_dense = solve(c.family, Dense(A), y, c.K, pen, options, &summary);
+  EXPECT_LE(relative_kkt(c.family, A, y, c.K, x_dense, pen), 1e-8);
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD x_sparse = solve(c.family, Sparse(S), y, c.K, pen, options);
+  EXPECT_LE(relative_kkt(c.family, A, y, c.K, x_sparse, pen), 1e-8);
+  if (c.l1_fraction > 0) EXPECT_LT(summary.working_set_size, A.cols()) << "the working set never shrank the problem";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Problems, WorkingSetKkt,
+    ::testing::Values(Case{Family::LeastSquares, 1, 0.1, 0, false, false, false, false},
+                      Case{Family::LeastSquares, 1, 0.01, 0.5, true, false, true, true},
+                      Case{Family::LeastSquares, 1, 0.05, 0, false, true, false, false},
+                      Case{Family::LeastSquares, 1, 0, 1.0, true, false, false, false},
+                      Case{Family::Logistic, 1, 0.05, 0, false, false, false, false},
+                      Case{Family::Logistic, 1, 0.02, 0.1, true, false, true, true},
+                      Case{Family::Logistic, 1, 0, 1.0, true, false, false, false},
+                      Case{Family::Logistic, 1, 0.1, 0, true, true, false, false},
+                      Case{Family::Softmax, 3, 0.05, 0, true, false, false, false},
+                      Case{Family::Softmax, 4, 0.02, 0.2, false, false, true, true},
+                      Case{Family::Softmax, 3, 0, 1.0, true, false, false, false}),
+    [](const auto& info) {
+      const Case& c = info.param;
+      std::string name = family_name(c.family);
+      name += c.l1_fraction > 0 ? (c.l2 > 0 ? "ElasticNet" : "L1") : "L2";
+      if (c.intercept) name += "Intercept";
+      if (c.nonnegative) name += "Nonnegative";
+      if (c.factors) name += "Factors";
+      if (c.weights) name += "Weights";
+      return name;
+    });
+
+TEST(WorkingSet, IntegerSampleWeightsEqualDuplicatedRows) {
+  const MatD A = random_design(21, 60, 80, 0.3);
+  const VecD y = labels(Family::Logistic, A, 2, 1);
+  VecD weights(60);
+  for (Index i = 0; i < 60; ++i) weights[i] = double(i % 3);  // 0, 1 or 2 copies
+  MatD B(int(weights.sum()), 80);
+  VecD z(B.rows());
+  for (Index i = 0, r = 0; i < 60; ++i)
+    for (int k = 0; k < int(weights[i]); ++k, ++r) {
+      B.row(r) = A.row(i);
+      z[r] = y[i];
+    }
+  Penalty weighted;
+  weighted.l1 = 0.05 * lambda_max(Family::Logistic, A, y, 1);
+  weighted.weights = weights;
+  Penalty duplicated = weighted;
+  duplicated.weights = VecD();
+  WorkingSetOptions options;
+  options.tol = 1e-11;
+  const VecD a = solve(Family::Logistic, Dense(A), y, 1, weighted, options);
+  const VecD b = solve(Family::Logistic, Dense(B), z, 1, duplicated, options);
+  EXPECT_LE((a - b).cwiseAbs().maxCoeff(), 1e-7 * std::max(1.0, b.cwiseAbs().maxCoeff()));
+}
+
+TEST(WorkingSet, LassoDualityGapClosesAtTheSolution) {
+  // The duality gap of ½||Ax − b||² + λ||x||₁ with the rescaled residual as dual point (written
+  // here from the definitions) bounds the suboptimality.
+  const MatD A = random_design(31, 80, 200, 0.3);
+  const VecD b = labels(Family::LeastSquares, A, 4, 1);
+  Penalty pen;
+  pen.l1 = 0.02 * lambda_max(Family::LeastSquares, A, b, 1);
+  WorkingSetOptions options;
+  options.tol = 1e-10;
+  const VecD x = solve(Family::LeastSquares, Dense(A), b, 1, pen, options);
+  const VecD r = b - A * x;
+  const double primal = 0.5 * r.squaredNorm() + pen.l1 * x.lpNorm<1>();
+  const VecD theta = r / std::max(1.0, (A.transpose() * r).cwiseAbs().maxCoeff() / pen.l1);
+  const double dual = 0.5 * b.squaredNorm() - 0.5 * (b - theta).squaredNorm();
+  EXPECT_LE(primal - dual, 1e-8 * primal);
+}
+
+TEST(WorkingSet, ResultDoesNotDependOnTheThreadCount) {
+  const MatD A = random_design(41, 3000, 400, 0.1);  // large enough for the parallel passes
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD y = labels(Family::Logistic, A, 8, 1);
+  Penalty pen;
+  pen.l1 = 0.02 * lambda_max(Family::Logistic, A, y, 1);
+  WorkingSetOptions options;
+  options.tol = 1e-8;
+  options.threads = 1;
+  const VecD one = solve(Family::Logistic, Sparse(S), y, 1, pen, options);
+  options.threads = 2;
+  const VecD two = solve(Family::Logistic, Sparse(S), y, 1, pen, options);
+  options.threads = 3;
+  const VecD three = solve(Family::Logistic, Sparse(S), y, 1, pen, options);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, three);
+}
+
+TEST(WorkingSet, LambdaMaxIsTheSmallestL1WithAZeroSolution) {
+  for (bool intercept : {false, true}) {
+    MatD A = random_design(51, 90, 60, 0.4);
+    if (intercept) {
+      A.conservativeResize(90, 61);
+      A.col(60).setOnes();
+    }
+    const VecD y = labels(Family::Logistic, A.leftCols(60), 9, 1);
+    ElasticNetPenalty<double> pen;
+    pen.free_features = intercept ? 1 : 0;
+    WorkingSetSolver<Dense, LogisticLoss<double>> solver{Dense(A), LogisticLoss<double>(y), pen};
+    const double lmax = solver.lambda_max();
+    if (!intercept) EXPECT_NEAR(lmax, lambda_max(Family::Logistic, A, y, 1), 1e-12 * lmax);
+    WorkingSetOptions options;
+    options.tol = 1e-10;
+    VecD x = VecD::Zero(A.cols());
+    solver.set_l1(lmax * (1 + 1e-9));
+    solver.solve(x, options);
+    EXPECT_EQ(x.head(60).cwiseAbs().maxCoeff(), 0.0);
+    x.setZero();
+    solver.set_l1(lmax * 0.99);
+    solver.solve(x, options);
+    EXPECT_GT(x.head(60).cwiseAbs().maxCoeff(), 0.0);
+  }
+}
+
+TEST(WorkingSet, PathWithStrongRuleMatchesPathWithout) {
+  const MatD A = random_design(61, 100, 500, 0.1);
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD y = labels(Family::LeastSquares, A, 3, 1);
+  Penalty pen;
+  WorkingSetSolver<Sparse, SquaredLoss<double>> solver{Sparse(S), SquaredLoss<double>(y), to_solver(pen)};
+  const auto lambdas = geometric_lambdas(solver.lambda_max(), 30, 1e-3);
+  WorkingSetOptions options;
+  options.tol = 1e-10;
+  std::vector<VecD> with, without;
+  for (bool strong : {true, false}) {
+    VecD x = VecD::Zero(500);
+    solve_path(solver, lambdas, x, options, strong, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
+      EXPECT_EQ(s.status, Status::Converged) << "point " << k;
+      Penalty at = pen;
+      at.l1 = lambdas[std::size_t(k)];
+      EXPECT_LE(relative_kkt(Family::LeastSquares, A, y, 1, point, at), 1e-9) << "point " << k;
+      (strong ? with : without).push_back(point);
+      return false;
+    });
+  }
+  ASSERT_EQ(with.size(), lambdas.size());
+  ASSERT_EQ(without.size(), lambdas.size());
+  for (std::size_t k = 0; k < lambdas.size(); ++k)
+    EXPECT_LE((with[k] - without[k]).cwiseAbs().maxCoeff(), 1e-6 * std::max(1.0, without[k].cwiseAbs().maxCoeff()));
+}
+
+TEST(WorkingSet, Float32SolvesToSinglePrecision) {
+  const MatD A = random_design(71, 100, 150, 0.3);
+  const VecD y = labels(Family::LeastSquares, A, 5, 1);
+  const Eigen::MatrixXf Af = A.cast<float>();
+  ElasticNetPenalty<float> pen;
+  pen.l1 = 0.05 * lambda_max(Family::LeastSquares, A, y, 1);
+  WorkingSetSolver<DenseDesign<float>, SquaredLoss<float>> solver{DenseDesign<float>(Af), SquaredLoss<float>(y.cast<float>()),
+                                                                  pen};
+  Eigen::VectorXf x = Eigen::VectorXf::Zero(150);
+  WorkingSetOptions options;
+  options.tol = 1e-4;
+  EXPECT_EQ(solver.solve(x, options).status, Status::Converged);
+  Penalty check;
+  check.l1 = pen.l1;
+  EXPECT_LE(relative_kkt(Family::LeastSquares, A, y, 1, x.cast<double>(), check), 1e-3);
+}
+
+TEST(WorkingSet, RejectsBadInputsBeforeSolving) {
+  const MatD A = random_design(81, 20, 10);
+  const VecD y = labels(Family::LeastSquares, A, 1, 1);
+  ElasticNetPenalty<double> pen;
+  using Solver = WorkingSetSolver<Dense, SquaredLoss<double>>;
+  pen.l1 = -1;
+  EXPECT_THROW(Solver(Dense(A), SquaredLoss<double>(y), pen), InvalidArgument);
+  pen.l1 = 0;
+  pen.factors = VecD::Ones(3);
+  EXPECT_THROW(Solver(Dense(A), SquaredLoss<double>(y), pen), InvalidArgument);
+  pen.factors = VecD();
+  EXPECT_THROW(Solver(Dense(A), SquaredLoss<double>(y), pen, VecD::Constant(20, -1)), InvalidArgument);
+  EXPECT_THROW(Solver(Dense(A), SquaredLoss<double>(y), pen, VecD::Ones(19)), InvalidArgument);
+  EXPECT_THROW(Solver(Dense(A), SquaredLoss<double>(y.head(19)), pen), InvalidArgument);
+  Solver solver(Dense(A), SquaredLoss<double>(y), pen);
+  VecD x = VecD::Zero(9);
+  EXPECT_THROW(solver.solve(x, WorkingSetOptions{}), InvalidArgument);
+  x = VecD::Zero(10);
+  x[2] = std::nan("");
+  EXPECT_THROW(solver.solve(x, WorkingSetOptions{}), InvalidArgument);
+  x.setZero();
+  WorkingSetOptions bad;
+  bad.tol = -1;
+  EXPECT_THROW(solver.solve(x, bad), InvalidArgument);
+  bad = WorkingSetOptions{};
+  bad.growth = 0.5;
+  EXPECT_THROW(solver.solve(x, bad), InvalidArgument);
+  EXPECT_THROW(geometric_lambdas(1.0, 0, 0.1), InvalidArgument);
+  EXPECT_THROW(solve_path(solver, {1.0, 2.0}, x, WorkingSetOptions{}, true,
+                          [](Index, const VecD&, const WorkingSetSummary&) { return false; }),
+               InvalidArgument);
+}
+
+TEST(WorkingSet, LimitsEndWithAStatusNotAThrow) {
+  const MatD A = random_design(91, 200, 300, 0.3);
+  const VecD y = labels(Family::Logistic, A, 6, 1);
+  Penalty pen;
+  pen.l1 = 0.001 * lambda_max(Family::Logistic, A, y, 1);
+  WorkingSetSolver<Dense, LogisticLoss<double>> solver(Dense(A), LogisticLoss<double>(y), to_solver(pen));
+  VecD x = VecD::Zero(300);
+  WorkingSetOptions options;
+  options.tol = 1e-14;
+  options.max_iterations = 1;
+  auto summary = solver.solve(x, options);
+  EXPECT_EQ(summary.status, Status::MaxIterations);
+  EXPECT_TRUE(x.allFinite());
+  EXPECT_LE(summary.final_objective, summary.initial_objective);
+  options.max_iterations = 1000;
+  int calls = 0;
+  options.callback = [&](const IterationInfo&) { return ++calls == 3; };
+  x.setZero();
+  summary = solver.solve(x, options);
+  EXPECT_EQ(summary.status, Status::StoppedByCallback);
+  EXPECT_NEAR(solver.objective(x), summary.final_objective, 1e-9 * std::abs(summary.final_objective));
+}
+
+}  // namespace
+}  // namespace southwell::testing
