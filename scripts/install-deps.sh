@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Southwell needs to build, test and run its demos.
 # Idempotent: installs only what is missing. As a normal user it prints the apt-get line instead.
+#   --peers   also the peer solvers of the comparison suite (bench/compare): LIBLINEAR's Python
+#             interface and R's glmnet
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-pytest
 )
+if [ "${1:-}" = "--peers" ]; then
+  packages+=(python3-liblinear r-cran-glmnet)
+elif [ $# -gt 0 ]; then
+  echo "usage: $0 [--peers]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

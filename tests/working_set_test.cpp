@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "southwell/solver/batch.hpp"
 #include "southwell/solver/regularization_path.hpp"
 #include "southwell/solver/working_set_solver.hpp"
 #include "test_problems.hpp"
@@ -255,11 +256,11 @@ TEST(WorkingSet, LambdaMaxIsTheSmallestL1WithAZeroSolution) {
     WorkingSetOptions options;
     options.tol = 1e-10;
     VecD x = VecD::Zero(A.cols());
-    solver.set_l1(lmax * (1 + 1e-9));
+    solver.set_strength(lmax * (1 + 1e-9), 1.0);
     solver.solve(x, options);
     EXPECT_EQ(x.head(60).cwiseAbs().maxCoeff(), 0.0);
     x.setZero();
-    solver.set_l1(lmax * 0.99);
+    solver.set_strength(lmax * 0.99, 1.0);
     solver.solve(x, options);
     EXPECT_GT(x.head(60).cwiseAbs().maxCoeff(), 0.0);
   }
@@ -271,13 +272,13 @@ TEST(WorkingSet, PathWithStrongRuleMatchesPathWithout) {
   const VecD y = labels(Family::LeastSquares, A, 3, 1);
   Penalty pen;
   WorkingSetSolver<Sparse, SquaredLoss<double>> solver{Sparse(S), SquaredLoss<double>(y), to_solver(pen)};
-  const auto lambdas = geometric_lambdas(solver.lambda_max(), 30, 1e-3);
+  const auto lambdas = geometric_grid(solver.lambda_max(), 30, 1e-3);
   WorkingSetOptions options;
   options.tol = 1e-10;
   std::vector<VecD> with, without;
   for (bool strong : {true, false}) {
     VecD x = VecD::Zero(500);
-    solve_path(solver, lambdas, x, options, strong, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
+    solve_path(solver, lambdas, 1.0, x, options, strong, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
       EXPECT_EQ(s.status, Status::Converged) << "point " << k;
       Penalty at = pen;
       at.l1 = lambdas[std::size_t(k)];
@@ -336,8 +337,8 @@ TEST(WorkingSet, RejectsBadInputsBeforeSolving) {
   bad = WorkingSetOptions{};
   bad.growth = 0.5;
   EXPECT_THROW(solver.solve(x, bad), InvalidArgument);
-  EXPECT_THROW(geometric_lambdas(1.0, 0, 0.1), InvalidArgument);
-  EXPECT_THROW(solve_path(solver, {1.0, 2.0}, x, WorkingSetOptions{}, true,
+  EXPECT_THROW(geometric_grid(1.0, 0, 0.1), InvalidArgument);
+  EXPECT_THROW(solve_path(solver, {1.0, 2.0}, 1.0, x, WorkingSetOptions{}, true,
                           [](Index, const VecD&, const WorkingSetSummary&) { return false; }),
                InvalidArgument);
 }
@@ -363,6 +364,44 @@ TEST(WorkingSet, LimitsEndWithAStatusNotAThrow) {
   summary = solver.solve(x, options);
   EXPECT_EQ(summary.status, Status::StoppedByCallback);
   EXPECT_NEAR(solver.objective(x), summary.final_objective, 1e-9 * std::abs(summary.final_objective));
+}
+
+TEST(WorkingSet, BatchOnTbbEqualsSolvingOneAfterAnother) {
+  using Solver = WorkingSetSolver<Sparse, LogisticLoss<double>>;
+  std::vector<Eigen::SparseMatrix<double>> designs;
+  std::vector<VecD> labels_of;
+  for (unsigned k = 0; k < 6; ++k) {
+    designs.push_back(random_design(100 + k, 150, 60, 0.2).sparseView());
+    labels_of.push_back(labels(Family::Logistic, MatD(designs.back()), 200 + k, 1));
+  }
+  auto make = [&] {
+    std::vector<Solver> solvers;
+    for (unsigned k = 0; k < 6; ++k) {
+      ElasticNetPenalty<double> pen;
+      pen.l1 = 0.5 + 0.1 * k;
+      solvers.emplace_back(Sparse(designs[k]), LogisticLoss<double>(labels_of[k]), pen);
+    }
+    return solvers;
+  };
+  WorkingSetOptions options;
+  options.tol = 1e-9;
+  options.threads = 1;
+  auto sequential = make();
+  std::vector<VecD> expected;
+  for (auto& solver : sequential) {
+    VecD x = VecD::Zero(60);
+    EXPECT_EQ(solver.solve(x, options).status, Status::Converged);
+    expected.push_back(x);
+  }
+  auto concurrent = make();
+  std::vector<VecD> xs(6, VecD::Zero(60));
+  const auto summaries = solve_batch(concurrent, xs, options, 3);
+  for (std::size_t k = 0; k < 6; ++k) {
+    EXPECT_EQ(summaries[k].status, Status::Converged);
+    EXPECT_EQ(xs[k], expected[k]) << "task " << k;
+  }
+  std::vector<VecD> wrong(6, VecD::Zero(59));
+  EXPECT_THROW(solve_batch(concurrent, wrong, options), InvalidArgument);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@ Low-level API::
     p = sw.LeastSquares(A, b, l1=0.1)
     res = sw.minimize(p, selection="gsl", partition="variable", block_size=5)
     res.x, res.fun, res.status
+    res = sw.solve(p)          # working-set proximal Newton: the fastest for GLM problems
 
 scikit-learn estimators live in `southwell.linear_model` (Ridge, Lasso, ElasticNet,
 LogisticRegression) and `southwell.semi_supervised` (LabelPropagation).
@@ -14,9 +15,10 @@ import importlib
 
 from ._minimize import Result, minimize
 from ._problems import LeastSquares, Logistic, Problem, Quadratic, Softmax
+from ._working_set import solve
 
 __version__ = "0.1.0"
-__all__ = ["LeastSquares", "Logistic", "Softmax", "Quadratic", "Problem", "minimize", "Result",
+__all__ = ["LeastSquares", "Logistic", "Softmax", "Quadratic", "Problem", "minimize", "solve", "Result",
            "linear_model", "semi_supervised"]
 
 _SUBMODULES = ("linear_model", "semi_supervised")

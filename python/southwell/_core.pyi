@@ -40,3 +40,41 @@ def label_propagation(W: DesignArgument, labelled: Sequence[int], targets: npt.N
                       clamp_weight: float, unlabelled_components: str,
                       request: SolveRequest) -> tuple[npt.NDArray[np.float64], dict[str, Any]]: ...
 def rule_names() -> dict[str, list[str]]: ...
+
+class WorkingSetOptions:
+    tol: float
+    max_iterations: int
+    max_epochs: int
+    initial_working_set: int
+    growth: float
+    inner_tolerance: float
+    max_model_epochs: int
+    anderson_memory: int
+    threads: int
+    time_limit_seconds: float
+    record_history: bool
+    verbose: bool
+    def __init__(self) -> None: ...
+    def validate(self) -> None: ...
+
+class WorkingSetRequest:
+    l1: float
+    l2: float
+    factors: Any
+    nonnegative: bool
+    sample_weight: Any
+    x0: Any
+    path_strengths: list[float]
+    path_count: int
+    path_min_ratio: float
+    l1_ratio: float
+    strong_rule: bool
+    compute_lambda_max: bool
+    options: WorkingSetOptions
+    callback: Any
+    callback_every: int
+    x_shape: list[int]
+    def __init__(self) -> None: ...
+
+def fit_working_set(loss: str, design: DesignArgument, targets: npt.NDArray[Any], classes: int, intercept: bool,
+                    request: WorkingSetRequest) -> dict[str, Any]: ...

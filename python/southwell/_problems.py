@@ -77,6 +77,7 @@ class _Glm(Problem):
         self.dtype = self._design.dtype
         m, p = self._design.shape
         targets = targets(m, self.dtype)
+        self._targets, self._classes = targets, classes  # kept for the working-set solver
         rows = p + (1 if self.fit_intercept else 0)
         self.shape = (rows,) if outputs == 1 else (rows, outputs)
         weights = None

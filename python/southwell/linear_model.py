@@ -11,9 +11,15 @@ LogisticRegression     C Σ loss + penalty(w): ½‖w‖² (l2), ‖w‖₁ (l1)
 =====================  ==========================================================================
 
 The intercept b is never penalised and X is never centred or copied for it (it is an implicit
-column of ones). Southwell's own parameters pick the block coordinate descent rules (see
-`southwell.minimize`); ``max_iter`` counts passes over the coordinates and ``tol`` is relative:
-the solve stops when the KKT violation falls to ``tol`` times its value at the start.
+column of ones). ``sample_weight`` in ``fit`` follows scikit-learn (Lasso and ElasticNet rescale it
+to sum to n_samples). By default (``solver="auto"``) the estimators run the working-set proximal
+Newton solver (`southwell.solve`): ``max_iter`` counts its outer iterations. ``solver="bcd"``
+runs plain greedy block coordinate descent with Southwell's rule parameters (see
+`southwell.minimize`); ``max_iter`` then counts passes over the coordinates. ``tol`` is relative
+either way: the solve stops when the KKT violation falls to ``tol`` times its value at the start.
+
+Path functions: `lasso_path`, `enet_path` and `logistic_regression_path` solve a whole grid of
+penalties with warm starts and the sequential strong rule.
 """
 from __future__ import annotations
 
@@ -30,14 +36,37 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn.utils.validation import _check_sample_weight
+
+from . import _working_set
 from ._inputs import store_params
 from ._minimize import minimize
+from ._paths import enet_path, lasso_path, logistic_regression_path
 from ._problems import LeastSquares, Logistic, Softmax
 
-__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression"]
+__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression", "lasso_path", "enet_path",
+           "logistic_regression_path"]
+
+SOLVERS = ("auto", "working-set", "bcd")
 
 _ACCEPT_SPARSE = ["csc", "csr"]
 _FLOATS = [np.float64, np.float32]
+
+
+def _weights(sample_weight, X, normalise):
+    """None, or validated nonnegative weights in X's dtype (rescaled to sum to n_samples when
+    `normalise`, as scikit-learn's Lasso and ElasticNet do)."""
+    if sample_weight is None:
+        return None
+    weights = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("sample_weight must be finite and >= 0")
+    if normalise:
+        total = weights.sum()
+        if not total > 0:
+            raise ValueError("sample_weight must have a positive sum")
+        weights = weights * (X.shape[0] / total)
+    return np.ascontiguousarray(weights, dtype=X.dtype)
 
 
 def _check_nonnegative(value, name):
@@ -68,13 +97,37 @@ def auto_block_size(n):
 
 
 class _SouthwellSolverMixin:
-    """Runs `minimize` with the estimator's rule parameters and reports like scikit-learn."""
+    """Runs the working-set solver (or `minimize` with the estimator's rule parameters) and
+    reports like scikit-learn."""
 
     def _check_solver_params(self):
         _check_nonnegative(self.tol, "tol")
         _check_positive_int(self.max_iter, "max_iter")
         if self.block_size != "auto":
             _check_positive_int(self.block_size, "block_size")
+        if self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {SOLVERS}, got {self.solver!r}")
+        if self.n_threads is not None:
+            _check_positive_int(self.n_threads, "n_threads")
+
+    def _solve(self, problem, x0, sample_weight):
+        if self.solver == "bcd":
+            if sample_weight is not None and not (sample_weight == 1).all():
+                raise ValueError("sample_weight needs solver='working-set' (or 'auto')")
+            return self._minimize(problem, x0)
+        request = _working_set.make_request(problem, tol=self.tol, max_iter=self.max_iter, threads=self.n_threads,
+                                            verbose=self.verbose, sample_weight=sample_weight, x0=x0)
+        raw = _working_set.run(problem, request)
+        result = _working_set.working_set_result(raw["x"], raw["summary"])
+        self._report(result)
+        self.n_iter_ = max(1, result.n_iter)
+        return result
+
+    def _report(self, result):
+        if result.status != "converged":
+            warnings.warn(f"{type(self).__name__} did not converge ({result.status}: {result.message}); "
+                          "increase max_iter or tol", ConvergenceWarning)
+        self.solver_result_ = result
 
     def _minimize(self, problem, x0):
         n = problem.size
@@ -84,11 +137,8 @@ class _SouthwellSolverMixin:
         result = minimize(problem, selection=self.selection, partition=self.partition, block_size=block,
                           update=self.update, max_iter=self.max_iter * passes, tol=self.tol, seed=seed, x0=x0,
                           verbose=self.verbose)
-        if result.status != "converged":
-            warnings.warn(f"{type(self).__name__} did not converge ({result.status}: {result.message}); "
-                          "increase max_iter or tol", ConvergenceWarning)
+        self._report(result)
         self.n_iter_ = max(1, math.ceil(result.n_iter / passes))
-        self.solver_result_ = result
         return result
 
 
@@ -98,7 +148,10 @@ class _LinearRegressor(_SouthwellSolverMixin, RegressorMixin, BaseEstimator):
         positive constant."""
         raise NotImplementedError
 
-    def fit(self, X, y):
+    #: Whether sample weights are rescaled to sum to n_samples (scikit-learn's Lasso and ElasticNet).
+    _normalise_weights = True
+
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         Parameters
@@ -106,6 +159,8 @@ class _LinearRegressor(_SouthwellSolverMixin, RegressorMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Fortran-ordered arrays and CSC matrices are used without copying.
         y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Nonnegative weights of the squared errors.
 
         Returns
         -------
@@ -114,13 +169,14 @@ class _LinearRegressor(_SouthwellSolverMixin, RegressorMixin, BaseEstimator):
         self._check_solver_params()
         X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F", y_numeric=True)
         y = np.asarray(y, dtype=X.dtype)
+        sample_weight = _weights(sample_weight, X, self._normalise_weights)
         l1, l2 = self._penalties(X.shape[0])
         problem = LeastSquares(X, y, l1=l1, l2=l2, lower=0.0 if getattr(self, "positive", False) else None,
                                fit_intercept=self.fit_intercept)
         x0 = None
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (X.shape[1],):
             x0 = np.append(self.coef_, self.intercept_) if self.fit_intercept else self.coef_
-        x = self._minimize(problem, x0).x
+        x = self._solve(problem, x0, sample_weight).x
         self.coef_ = x[: X.shape[1]].copy()
         self.intercept_ = x[-1] if self.fit_intercept else X.dtype.type(0)
         return self
@@ -142,25 +198,34 @@ class Ridge(_LinearRegressor):
     tol : float, default 1e-6
         Relative KKT tolerance.
     max_iter : int, default 1000
-        Passes over the coordinates.
+        Outer iterations of the working-set solver (passes over the coordinates with
+        solver="bcd").
     warm_start : bool, default False
         Start from the previous solution.
     random_state : int, RandomState or None
-        Seeds the random rules.
+        Seeds the random rules (solver="bcd").
     verbose : int, default 0
+    solver : {"auto", "working-set", "bcd"}, default "auto"
+        "auto" and "working-set" run working-set proximal Newton (`southwell.solve`); "bcd"
+        runs block coordinate descent with the rules below (no sample weights).
+    n_threads : int, optional
+        OpenMP threads of the working-set solver's full passes (default: all cores).
     selection, partition, block_size, update : str, str, int or "auto", str
-        Southwell's rules (`southwell.minimize`). Defaults: Gauss-Southwell-Lipschitz selection
-        of variable blocks with matrix updates; block_size "auto" updates all coordinates at
-        once up to 500 of them (one exact step), else blocks of 50 (docs/python.md).
+        Southwell's rules for solver="bcd" (`southwell.minimize`). Defaults:
+        Gauss-Southwell-Lipschitz selection of variable blocks with matrix updates; block_size
+        "auto" updates all coordinates at once up to 500 of them (one exact step), else blocks
+        of 50 (docs/python.md).
 
     Attributes
     ----------
     coef_, intercept_, n_iter_ (passes), n_features_in_, solver_result_ (the `Result`)
     """
 
+    _normalise_weights = False
+
     def __init__(self, alpha=1.0, *, fit_intercept=True, tol=1e-6, max_iter=1000, warm_start=False,
-                 random_state=None, verbose=0, selection="gsl", partition="variable", block_size="auto",
-                 update="matrix"):
+                 random_state=None, verbose=0, solver="auto", n_threads=None, selection="gsl", partition="variable",
+                 block_size="auto", update="matrix"):
         store_params(self, locals())
 
     def _penalties(self, n_samples):
@@ -177,11 +242,12 @@ class ElasticNet(_LinearRegressor):
     fit_intercept : bool, default True
     positive : bool, default False
         Constrain the coefficients to be >= 0.
-    tol, max_iter, warm_start, random_state, verbose
+    tol, max_iter, warm_start, random_state, verbose, solver, n_threads
         As for `Ridge`.
     selection, partition, block_size, update : str, str, int or "auto", str
-        Southwell's rules. Defaults: GSL selection (its proximal form gsl-r) of variable blocks
-        with proximal Newton updates, block_size "auto" as for `Ridge` (docs/python.md).
+        Southwell's rules for solver="bcd". Defaults: GSL selection (its proximal form gsl-r) of
+        variable blocks with proximal Newton updates, block_size "auto" as for `Ridge`
+        (docs/python.md).
 
     Attributes
     ----------
@@ -189,8 +255,8 @@ class ElasticNet(_LinearRegressor):
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, positive=False, tol=1e-6, max_iter=1000,
-                 warm_start=False, random_state=None, verbose=0, selection="gsl", partition="variable",
-                 block_size="auto", update="prox-newton"):
+                 warm_start=False, random_state=None, verbose=0, solver="auto", n_threads=None, selection="gsl",
+                 partition="variable", block_size="auto", update="prox-newton"):
         store_params(self, locals())
 
     def _penalties(self, n_samples):
@@ -207,8 +273,8 @@ class Lasso(_LinearRegressor):
     Parameters
     ----------
     alpha : float, default 1.0
-    fit_intercept, positive, tol, max_iter, warm_start, random_state, verbose, selection,
-    partition, block_size, update
+    fit_intercept, positive, tol, max_iter, warm_start, random_state, verbose, solver,
+    n_threads, selection, partition, block_size, update
         As for `ElasticNet`.
 
     Attributes
@@ -217,8 +283,8 @@ class Lasso(_LinearRegressor):
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, positive=False, tol=1e-6, max_iter=1000, warm_start=False,
-                 random_state=None, verbose=0, selection="gsl", partition="variable", block_size="auto",
-                 update="prox-newton"):
+                 random_state=None, verbose=0, solver="auto", n_threads=None, selection="gsl", partition="variable",
+                 block_size="auto", update="prox-newton"):
         store_params(self, locals())
 
     def _penalties(self, n_samples):
@@ -245,12 +311,13 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
     tol : float, default 1e-6
         Relative KKT tolerance.
     max_iter : int, default 1000
-        Passes over the coordinates.
-    warm_start, random_state, verbose
+        As for `Ridge`.
+    warm_start, random_state, verbose, solver, n_threads
         As for `Ridge`.
     selection, partition, block_size, update : str, str, int or "auto", str
-        Southwell's rules. Defaults: GSL selection of variable blocks with Newton updates
-        (gsl-r and proximal Newton with l1), block_size "auto" as for `Ridge` (docs/python.md).
+        Southwell's rules for solver="bcd". Defaults: GSL selection of variable blocks with
+        Newton updates (gsl-r and proximal Newton with l1), block_size "auto" as for `Ridge`
+        (docs/python.md).
 
     Attributes
     ----------
@@ -259,8 +326,8 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, penalty="l2", *, C=1.0, l1_ratio=None, fit_intercept=True, multi_class="auto", tol=1e-6,
-                 max_iter=1000, warm_start=False, random_state=None, verbose=0, selection="gsl",
-                 partition="variable", block_size="auto", update="newton"):
+                 max_iter=1000, warm_start=False, random_state=None, verbose=0, solver="auto", n_threads=None,
+                 selection="gsl", partition="variable", block_size="auto", update="newton"):
         store_params(self, locals())
 
     def _penalties(self):
@@ -282,7 +349,7 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
             return ratio / C, (1 - ratio) / C
         raise ValueError(f"penalty must be 'l2', 'l1', 'elasticnet' or None, got {self.penalty!r}")
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         Parameters
@@ -290,6 +357,8 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             At least two classes.
+        sample_weight : array-like of shape (n_samples,), optional
+            Nonnegative weights of the samples' losses (C Σᵢ sᵢ lossᵢ).
 
         Returns
         -------
@@ -300,6 +369,7 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"multi_class must be 'auto' or 'multinomial', got {self.multi_class!r}")
         l1, l2 = self._penalties()
         X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F")
+        sample_weight = _weights(sample_weight, X, False)
         check_classification_targets(y)
         encoder = LabelEncoder()
         codes = encoder.fit_transform(y)
@@ -314,7 +384,7 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
             x0 = None
             if warm:
                 x0 = np.append(self.coef_[0], self.intercept_) if self.fit_intercept else self.coef_[0]
-            x = self._minimize(problem, x0).x
+            x = self._solve(problem, x0, sample_weight).x
             self.coef_ = x[:p].reshape(1, p).copy()
             self.intercept_ = x[p:].copy() if self.fit_intercept else np.zeros(1, dtype=X.dtype)
         else:
@@ -322,7 +392,7 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
             x0 = None
             if warm:
                 x0 = np.vstack([self.coef_.T, self.intercept_]) if self.fit_intercept else self.coef_.T
-            x = self._minimize(problem, x0).x
+            x = self._solve(problem, x0, sample_weight).x
             self.coef_ = np.ascontiguousarray(x[:p].T)
             self.intercept_ = x[p].copy() if self.fit_intercept else np.zeros(K, dtype=X.dtype)
         self.n_iter_ = np.array([self.n_iter_])

@@ -44,22 +44,22 @@ std::unique_ptr<NativeProblem> wrap_glm(Design design, std::vector<py::object> a
                                                     std::move(regularizer), address);
 }
 
-template <class Scalar, class Loss>
-std::unique_ptr<NativeProblem> make_glm(const DesignArgument& design, const py::array& targets, Index classes,
-                                        double l2, bool intercept, double l1, const py::object& l1_weights,
-                                        const py::object& lower, const py::object& upper) {
+/// Calls visit(design_view, arrays) with the design Python handed over -- Fortran-ordered dense,
+/// or CSC with int32 or int64 indices -- viewed in place; `arrays` are the numpy buffers the view
+/// reads, to be kept alive as long as it.
+template <class Scalar, class Visitor>
+auto visit_design(const DesignArgument& design, Visitor&& visit) {
   if (design.is_dense()) {
     auto A = py::array_t<Scalar, py::array::f_style>::ensure(design.dense);
     if (!A || A.ndim() != 2 || A.data() != design.dense.data())
       throw InvalidArgument("internal: dense design must be a Fortran-ordered 2-D array of the problem's dtype");
     DenseDesign<Scalar> view(typename DenseDesign<Scalar>::View(A.data(), A.shape(0), A.shape(1)));
-    return wrap_glm<DenseDesign<Scalar>, Loss, Scalar>(std::move(view), {design.dense}, targets, classes, l2,
-                                                       intercept, l1, l1_weights, lower, upper);
+    return visit(std::move(view), std::vector<py::object>{design.dense});
   }
   auto values = py::array_t<Scalar, py::array::c_style>::ensure(design.data);
   if (!values || values.data() != design.data.data())
     throw InvalidArgument("internal: CSC values must be a contiguous array of the problem's dtype");
-  auto build = [&](auto index_tag) -> std::unique_ptr<NativeProblem> {
+  auto build = [&](auto index_tag) {
     using StorageIndex = decltype(index_tag);
     auto inner = py::array_t<StorageIndex, py::array::c_style>::ensure(design.indices);
     auto outer = py::array_t<StorageIndex, py::array::c_style>::ensure(design.indptr);
@@ -69,14 +69,24 @@ std::unique_ptr<NativeProblem> make_glm(const DesignArgument& design, const py::
     using Design = SparseDesign<Scalar, StorageIndex>;
     Design view(typename Design::View(design.rows, design.cols, Index(values.size()), outer.data(), inner.data(),
                                       values.data()));
-    return wrap_glm<Design, Loss, Scalar>(std::move(view), {design.data, design.indices, design.indptr}, targets,
-                                          classes, l2, intercept, l1, l1_weights, lower, upper);
+    return visit(std::move(view), std::vector<py::object>{design.data, design.indices, design.indptr});
   };
   if (py::isinstance<py::array_t<std::int32_t>>(design.indices) && design.indices.itemsize() == 4)
     return build(std::int32_t{});
   if (py::isinstance<py::array_t<std::int64_t>>(design.indices) && design.indices.itemsize() == 8)
     return build(std::int64_t{});
   throw InvalidArgument("CSC index arrays must be int32 or int64");
+}
+
+template <class Scalar, class Loss>
+std::unique_ptr<NativeProblem> make_glm(const DesignArgument& design, const py::array& targets, Index classes,
+                                        double l2, bool intercept, double l1, const py::object& l1_weights,
+                                        const py::object& lower, const py::object& upper) {
+  return visit_design<Scalar>(design, [&](auto view, std::vector<py::object> arrays) {
+    using Design = decltype(view);
+    return wrap_glm<Design, Loss, Scalar>(std::move(view), std::move(arrays), targets, classes, l2, intercept, l1,
+                                          l1_weights, lower, upper);
+  });
 }
 
 }  // namespace southwell::python

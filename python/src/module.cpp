@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "native_problem.hpp"
+#include "working_set.hpp"
 #include "southwell/graph/label_propagation.hpp"
 #include "southwell/problems/logistic_loss.hpp"
 #include "southwell/problems/quadratic_problem.hpp"
@@ -46,6 +47,15 @@ py::dict summary_dict(const Summary& summary) {
   d["history"] = summary.objective_history;
   d["history_seconds"] = summary.seconds_history;
   d["report"] = summary.brief_report();
+  return d;
+}
+
+py::dict working_set_summary_dict(const WorkingSetSummary& summary) {
+  py::dict d = summary_dict(summary);
+  d["epochs"] = summary.epochs;
+  d["newton_steps"] = summary.newton_steps;
+  d["working_set_size"] = summary.working_set_size;
+  d["screened_in"] = summary.screened_in;
   return d;
 }
 
@@ -154,6 +164,21 @@ std::unique_ptr<NativeProblem> make_glm_problem(const std::string& loss, const D
   if (loss == "softmax")
     return single ? make_glm<float, SoftmaxLoss<float>>(design, targets, classes, l2, intercept, l1, l1_weights, lower, upper)
                   : make_glm<double, SoftmaxLoss<double>>(design, targets, classes, l2, intercept, l1, l1_weights, lower, upper);
+  throw InvalidArgument("unknown loss '" + loss + "'");
+}
+
+py::dict fit_working_set_any(const std::string& loss, const DesignArgument& design, const py::array& targets,
+                             Index classes, bool intercept, const WorkingSetRequest& request) {
+  const bool single = is_float32(design.is_dense() ? design.dense : design.data);
+  if (loss == "squared")
+    return single ? fit_working_set<float, SquaredLoss<float>>(design, targets, classes, intercept, request)
+                  : fit_working_set<double, SquaredLoss<double>>(design, targets, classes, intercept, request);
+  if (loss == "logistic")
+    return single ? fit_working_set<float, LogisticLoss<float>>(design, targets, classes, intercept, request)
+                  : fit_working_set<double, LogisticLoss<double>>(design, targets, classes, intercept, request);
+  if (loss == "softmax")
+    return single ? fit_working_set<float, SoftmaxLoss<float>>(design, targets, classes, intercept, request)
+                  : fit_working_set<double, SoftmaxLoss<double>>(design, targets, classes, intercept, request);
   throw InvalidArgument("unknown loss '" + loss + "'");
 }
 
@@ -296,6 +321,41 @@ PYBIND11_MODULE(_core, m) {
   m.def("make_glm", &sp::make_glm_problem, py::arg("loss"), py::arg("design"), py::arg("targets"),
         py::arg("classes"), py::arg("l2"), py::arg("intercept"), py::arg("l1"), py::arg("l1_weights"),
         py::arg("lower"), py::arg("upper"));
+  py::class_<southwell::WorkingSetOptions>(m, "WorkingSetOptions")
+      .def(py::init<>())
+      .def_readwrite("tol", &southwell::WorkingSetOptions::tol)
+      .def_readwrite("max_iterations", &southwell::WorkingSetOptions::max_iterations)
+      .def_readwrite("max_epochs", &southwell::WorkingSetOptions::max_epochs)
+      .def_readwrite("initial_working_set", &southwell::WorkingSetOptions::initial_working_set)
+      .def_readwrite("growth", &southwell::WorkingSetOptions::growth)
+      .def_readwrite("inner_tolerance", &southwell::WorkingSetOptions::inner_tolerance)
+      .def_readwrite("max_model_epochs", &southwell::WorkingSetOptions::max_model_epochs)
+      .def_readwrite("anderson_memory", &southwell::WorkingSetOptions::anderson_memory)
+      .def_readwrite("threads", &southwell::WorkingSetOptions::threads)
+      .def_readwrite("time_limit_seconds", &southwell::WorkingSetOptions::time_limit_seconds)
+      .def_readwrite("record_history", &southwell::WorkingSetOptions::record_history)
+      .def_readwrite("verbose", &southwell::WorkingSetOptions::verbose)
+      .def("validate", &southwell::WorkingSetOptions::validate);
+  py::class_<sp::WorkingSetRequest>(m, "WorkingSetRequest")
+      .def(py::init<>())
+      .def_readwrite("l1", &sp::WorkingSetRequest::l1)
+      .def_readwrite("l2", &sp::WorkingSetRequest::l2)
+      .def_readwrite("factors", &sp::WorkingSetRequest::factors)
+      .def_readwrite("nonnegative", &sp::WorkingSetRequest::nonnegative)
+      .def_readwrite("sample_weight", &sp::WorkingSetRequest::sample_weight)
+      .def_readwrite("x0", &sp::WorkingSetRequest::x0)
+      .def_readwrite("path_strengths", &sp::WorkingSetRequest::path_strengths)
+      .def_readwrite("path_count", &sp::WorkingSetRequest::path_count)
+      .def_readwrite("path_min_ratio", &sp::WorkingSetRequest::path_min_ratio)
+      .def_readwrite("l1_ratio", &sp::WorkingSetRequest::l1_ratio)
+      .def_readwrite("strong_rule", &sp::WorkingSetRequest::strong_rule)
+      .def_readwrite("compute_lambda_max", &sp::WorkingSetRequest::compute_lambda_max)
+      .def_readwrite("options", &sp::WorkingSetRequest::options)
+      .def_readwrite("callback", &sp::WorkingSetRequest::callback)
+      .def_readwrite("callback_every", &sp::WorkingSetRequest::callback_every)
+      .def_readwrite("x_shape", &sp::WorkingSetRequest::x_shape);
+  m.def("fit_working_set", &sp::fit_working_set_any, py::arg("loss"), py::arg("design"), py::arg("targets"),
+        py::arg("classes"), py::arg("intercept"), py::arg("request"));
   m.def("make_quadratic", &sp::make_quadratic, py::arg("Q"), py::arg("c"), py::arg("l2"), py::arg("l1"),
         py::arg("lower"), py::arg("upper"), py::arg("lattice"));
   m.def("label_propagation", &sp::label_propagation, py::arg("W"), py::arg("labelled"), py::arg("targets"),

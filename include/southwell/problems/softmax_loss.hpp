@@ -52,13 +52,15 @@ class SoftmaxLoss {
     return c1 == c2 ? Scalar(0.5) * (1 - 1 / k) : Scalar(-0.5) / k;
   }
 
- private:
+  /// p = softmax(z).
   void probabilities(const Scalar* z, Scalar* p) const {
     const Scalar zmax = *std::max_element(z, z + K_);
     Scalar s = 0;
     for (Index c = 0; c < K_; ++c) s += (p[c] = std::exp(z[c] - zmax));
     for (Index c = 0; c < K_; ++c) p[c] /= s;
   }
+
+ private:
   std::vector<Index> y_;
   Index K_;
   mutable std::vector<Scalar> probs_ = std::vector<Scalar>(static_cast<std::size_t>(K_));

@@ -16,8 +16,9 @@
 // residual up to date in O(nnz of the column), and a backtracking line search on F accepts the
 // step. Least squares gets Anderson extrapolation of the coordinate descent iterates instead. The
 // inner tolerance is a fraction of the outer violation, so early working sets are solved
-// loosely. The softmax model keeps the diagonal of each row's K x K Hessian (the classes of one
-// feature then decouple); the line search makes the step safe.
+// loosely. Small working sets get their Gram matrix A_W' H A_W (with the softmax's full per-row
+// K x K Hessian); larger ones keep the diagonal of each row's Hessian (the classes of a feature
+// then decouple); the line search makes every step safe.
 //
 // Full passes (gradient, row refresh) run on OpenMP threads over fixed chunks, so the result is
 // the same for every thread count. Never forms A'A or a Hessian; memory beyond the design is
@@ -39,6 +40,7 @@
 #include "southwell/core/options.hpp"
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
+#include "southwell/problems/softmax_loss.hpp"
 #include "southwell/problems/squared_loss.hpp"
 
 namespace southwell {
@@ -110,6 +112,8 @@ class WorkingSetSolver {
  public:
   using Scalar = typename Design::Scalar;
   static constexpr bool kQuadratic = std::is_same_v<Loss, SquaredLoss<Scalar>>;
+  /// Softmax: the outputs of a row share one Hessian block.
+  static constexpr bool kCoupledOutputs = std::is_same_v<Loss, SoftmaxLoss<Scalar>>;
 
   /// `design` and `loss` are copied (designs are views). `sample_weight` empty means all 1.
   WorkingSetSolver(Design design, Loss loss, ElasticNetPenalty<Scalar> penalty, Vec<Scalar> sample_weight = {})
@@ -154,9 +158,12 @@ class WorkingSetSolver {
     for (Index f = p_ - penalty.free_features; f < p_; ++f) penalty.factors[f] = 0;
     pen_ = std::move(penalty);
   }
-  void set_l1(double l1) {
-    if (!(l1 >= 0) || !std::isfinite(l1)) throw InvalidArgument("l1 must be finite and >= 0");
-    pen_.l1 = l1;
+  /// l1 = strength x l1_ratio, l2 = strength x (1 - l1_ratio): one point of an elastic-net path.
+  void set_strength(double strength, double l1_ratio) {
+    if (!(strength >= 0) || !std::isfinite(strength)) throw InvalidArgument("strength must be finite and >= 0");
+    if (!(l1_ratio >= 0 && l1_ratio <= 1)) throw InvalidArgument("l1_ratio must lie in [0, 1]");
+    pen_.l1 = strength * l1_ratio;
+    pen_.l2 = strength * (1 - l1_ratio);
   }
 
   /// F(x) computed from scratch (O(nnz(A) K)): independent of the solver's incremental state.
@@ -242,6 +249,7 @@ class WorkingSetSolver {
     summary.initial_gradient_norm = reference;
     if (x.cwiseAbs().maxCoeff() != 0) reference = std::max(reference, violation_at_zero(candidates));
     const double tol_abs = options.tol * reference;
+    reference_ = reference > 0 ? reference : 1.0;
     record(summary, start);
 
     Status status = Status::MaxIterations;
@@ -374,6 +382,7 @@ class WorkingSetSolver {
     times_design(x_, Z_);
     U_.resize(m_ * K_);
     H_.resize(m_ * K_);
+    if constexpr (kCoupledOutputs) P_.resize(m_ * K_);
     refresh_rows();
   }
 
@@ -388,6 +397,7 @@ class WorkingSetSolver {
         const Scalar* z = &Z_[i * K_];
         loss_.derivative(i, z, &U_[i * K_]);
         if constexpr (!kQuadratic) loss_.diagonal_hessian(i, z, &H_[i * K_]);
+        if constexpr (kCoupledOutputs) loss_.probabilities(z, &P_[i * K_]);
         for (Index c = 0; c < K_; ++c) {
           U_[i * K_ + c] *= w;
           if constexpr (kQuadratic) H_[i * K_ + c] = w;
@@ -503,28 +513,80 @@ class WorkingSetSolver {
   }
 
   // ---- the inner solver -------------------------------------------------------------------
+  /// How the quadratic model on a working set is minimised.
+  enum class ModelSolver {
+    Columns,    ///< coordinate descent over the design's columns, O(nnz of the column) per update
+    Gram,       ///< the working set's Gram matrix A_W' H A_W formed once: O(|W|) per update
+    Conjugate,  ///< smooth models (no l1, no bound): conjugate gradients, O(nnz(A_W)) per product
+  };
+  /// The Gram matrix is formed for working sets up to this many coordinates (features x
+  /// outputs) and design entries.
+  static constexpr Index kGramFeatures = 2048;
+  static constexpr Index kGramEntries = Index(1) << 25;
+
+  bool model_is_smooth() const {
+    for (Index f : ws_)
+      if (l1_of(f) > 0 || bounded(f)) return false;
+    return true;
+  }
+  ModelSolver choose_model_solver() const {
+    const Index w = Index(ws_.size());
+    Index entries = 0;
+    for (Index f : ws_) entries += A_.col_nnz(f);
+    const bool smooth = model_is_smooth();
+    // A Gram epoch costs |W|^2 against nnz(A_W) for a column epoch; forming it pays off after a
+    // few epochs, and a smooth model is then solved directly.
+    const Index n = w * K_;
+    if (n <= kGramFeatures && entries <= kGramEntries && (smooth || n * n <= 4 * entries * K_)) return ModelSolver::Gram;
+    return smooth ? ModelSolver::Conjugate : ModelSolver::Columns;
+  }
+
   /// Proximal Newton on the working set until its violation is at most `target`.
   InnerOutcome solve_working_set(double target, WorkingSetSummary& summary) {
     const Index w = Index(ws_.size());
-    d_.setZero(w * K_);
-    curvature_.resize(w * K_);
+    const ModelSolver solver = choose_model_solver();
+    if (solver == ModelSolver::Gram) gather_working_set_columns();
     if constexpr (kQuadratic) {
-      // The model is the objective: solve it, then take the whole step.
-      compute_curvature();
-      model_residual_ = U_;
-      const InnerOutcome outcome = model_descent(target, opts_->max_epochs, summary);
+      // The model is the objective: solve it to the target, then take the whole step.
+      d_.setZero(w * K_);
+      InnerOutcome outcome = InnerOutcome::Solved;
+      if (solver == ModelSolver::Gram) {
+        gather_working_set_gradient();
+        build_gram();
+        outcome = gram_descent(target, opts_->max_epochs, summary);
+      } else if (solver == ModelSolver::Conjugate) {
+        gather_working_set_gradient();
+        outcome = conjugate_gradient(target, opts_->max_epochs, summary);
+      } else {
+        compute_curvature();
+        model_residual_ = U_;
+        outcome = column_descent(target, opts_->max_epochs, summary);
+      }
       apply_direction(1.0);
       ++summary.newton_steps;
       return outcome;
     } else {
       for (;;) {
-        compute_curvature();
-        model_residual_ = U_;
-        d_.setZero(w * K_);
-        // The model is minimised loosely: a fraction of the current working-set violation.
         const double ws_kkt = working_set_violation();
         if (ws_kkt <= target) return InnerOutcome::Solved;
-        const InnerOutcome model = model_descent(std::max(0.3 * ws_kkt, 0.5 * target), opts_->max_model_epochs, summary);
+        d_.setZero(w * K_);
+        // Inexact Newton: the model is minimised to a fraction eta of the working set's violation,
+        // loosely far from the solution and ever more tightly near it (eta -> 0: superlinear).
+        const double eta = std::min(0.3, std::sqrt(ws_kkt / reference_));
+        const double model_target = std::max(eta * ws_kkt, 0.1 * target);
+        InnerOutcome model;
+        if (solver == ModelSolver::Gram) {
+          gather_working_set_gradient();
+          build_gram();
+          model = gram_descent(model_target, 10 * opts_->max_model_epochs, summary);
+        } else if (solver == ModelSolver::Conjugate) {
+          gather_working_set_gradient();
+          model = conjugate_gradient(model_target, 5 * opts_->max_model_epochs, summary);
+        } else {
+          compute_curvature();
+          model_residual_ = U_;
+          model = column_descent(model_target, opts_->max_model_epochs, summary);
+        }
         if (model == InnerOutcome::Stopped || model == InnerOutcome::Time) return model;
         if (!line_search()) return InnerOutcome::Failed;
         ++summary.newton_steps;
@@ -532,6 +594,227 @@ class WorkingSetSolver {
         if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
       }
     }
+  }
+
+  /// model_gradient_ = the gradient on the working set at x (g_ is current there).
+  void gather_working_set_gradient() {
+    model_gradient_.resize(Index(ws_.size()) * K_);
+    for (Index t = 0; t < Index(ws_.size()); ++t)
+      for (Index c = 0; c < K_; ++c) model_gradient_[t * K_ + c] = g_[ws_[t] * K_ + c];
+  }
+
+  /// A copy of A_W for forming Gram matrices, made once per working set: row-wise (local
+  /// column numbers) for sparse designs, a dense m x |W| block for dense ones.
+  void gather_working_set_columns() {
+    const Index w = Index(ws_.size());
+    if constexpr (Design::kIsSparse) {
+      ws_row_start_.assign(std::size_t(m_) + 1, 0);
+      for (Index t = 0; t < w; ++t) A_.for_each_in_col(ws_[t], [&](Index i, Scalar) { ++ws_row_start_[std::size_t(i) + 1]; });
+      for (Index i = 0; i < m_; ++i) ws_row_start_[std::size_t(i) + 1] += ws_row_start_[std::size_t(i)];
+      ws_row_column_.resize(std::size_t(ws_row_start_.back()));
+      ws_row_value_.resize(std::size_t(ws_row_start_.back()));
+      std::vector<Index> fill(ws_row_start_.begin(), ws_row_start_.end() - 1);
+      for (Index t = 0; t < w; ++t)
+        A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) {
+          const Index slot = fill[std::size_t(i)]++;
+          ws_row_column_[std::size_t(slot)] = t;
+          ws_row_value_[std::size_t(slot)] = a;
+        });
+    } else {
+      ws_block_.setZero(m_, w);
+      for (Index t = 0; t < w; ++t) A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) { ws_block_(i, t) = a; });
+    }
+  }
+
+  /// gram_ = A_W' H A_W + diag(l2_W) over the working set's coordinates j = t K + c: for K > 1
+  /// with the softmax's full per-row K x K Hessian s_i (diag(p_i) - p_i p_i') (the classes
+  /// coupled, so the model is exact Newton). From the gathered columns: a sum over rows of
+  /// (a_i a_i') (x) B_i (O(sum of squared row counts K^2)) for sparse designs, matrix products
+  /// for dense ones.
+  void build_gram() {
+    const Index w = Index(ws_.size()), n = w * K_;
+    gram_.setZero(n, n);
+    std::vector<Scalar> block(std::size_t(K_ * K_));
+    auto row_block = [&](Index i) {  // B_i, row-major K x K
+      if (K_ == 1) {
+        block[0] = H_[i];
+        return;
+      }
+      const Scalar* p = &P_[i * K_];
+      for (Index a = 0; a < K_; ++a)
+        for (Index b = 0; b < K_; ++b) block[std::size_t(a * K_ + b)] = weight_[i] * ((a == b ? p[a] : 0) - p[a] * p[b]);
+    };
+    if constexpr (Design::kIsSparse) {
+      for (Index i = 0; i < m_; ++i) {
+        if (weight_[i] == 0) continue;
+        const Index begin = ws_row_start_[std::size_t(i)], end = ws_row_start_[std::size_t(i) + 1];
+        if (begin == end) continue;
+        row_block(i);
+        for (Index p = begin; p < end; ++p) {
+          const Scalar ap = ws_row_value_[std::size_t(p)];
+          const Index tp = ws_row_column_[std::size_t(p)];
+          for (Index q = p; q < end; ++q) {
+            const Scalar aa = ap * ws_row_value_[std::size_t(q)];
+            const Index tq = ws_row_column_[std::size_t(q)];
+            for (Index a = 0; a < K_; ++a)
+              for (Index b = 0; b < K_; ++b) gram_(tq * K_ + a, tp * K_ + b) += aa * block[std::size_t(a * K_ + b)];
+          }
+        }
+      }
+      gram_.template triangularView<Eigen::StrictlyUpper>() = gram_.transpose();
+    } else {
+      Vec<Scalar> h(m_);
+      for (Index a = 0; a < K_; ++a)
+        for (Index b = 0; b < K_; ++b) {
+          if (K_ == 1) h = H_;
+          else
+            for (Index i = 0; i < m_; ++i) h[i] = weight_[i] * ((a == b ? P_[i * K_ + a] : 0) - P_[i * K_ + a] * P_[i * K_ + b]);
+          const Mat<Scalar> part = ws_block_.transpose() * (h.asDiagonal() * ws_block_);
+          for (Index t = 0; t < w; ++t)
+            for (Index u = 0; u < w; ++u) gram_(t * K_ + a, u * K_ + b) = part(t, u);
+        }
+    }
+    for (Index j = 0; j < n; ++j) gram_(j, j) += Scalar(l2_of(ws_[j / K_]));
+  }
+
+  /// Minimises the model g_W'd + 1/2 d'Gd + penalty(x + d) with G formed: directly (LDLT) when
+  /// the model is smooth, else by coordinate descent keeping q = g_W + G d.
+  InnerOutcome gram_descent(double target, Index max_epochs, WorkingSetSummary& summary) {
+    const Index n = Index(ws_.size()) * K_;
+    if (model_is_smooth()) {
+      // A tiny ridge keeps the factorisation defined when unpenalised columns are collinear
+      // (and along the softmax's shift-invariant direction).
+      const Scalar ridge = Scalar(1e-12) * std::max(gram_.diagonal().maxCoeff(), Scalar(1));
+      gram_.diagonal().array() += ridge;
+      const Vec<Scalar> step = -gram_.ldlt().solve(model_gradient_);
+      for (Index j = 0; j < n; ++j) d_[j] = std::isfinite(double(step[j])) ? step[j] : Scalar(0);
+      ++summary.epochs;
+      return InnerOutcome::Solved;
+    }
+    Vec<Scalar>& q = model_gradient_;
+    const Vec<Scalar> g0 = q;  // g_W: the model's gradient at d = 0
+    const Index memory = opts_->anderson_memory;
+    if (memory > 0) anderson_.resize(n, memory + 1);
+    Index stored = 0;
+    for (Index epoch = 0; epoch < max_epochs; ++epoch) {
+      for (Index j = 0; j < n; ++j) {
+        const Index f = ws_[j / K_];
+        const double current = double(x_[f * K_ + j % K_]) + double(d_[j]);
+        const double next = prox_step(f, current, double(q[j]), double(gram_(j, j)));
+        const Scalar delta = Scalar(next - current);
+        if (delta == 0) continue;
+        d_[j] += delta;
+        q.noalias() += gram_.col(j) * delta;
+      }
+      ++summary.epochs;
+      double largest = 0;  // exact: q is the model's gradient
+      for (Index j = 0; j < n; ++j) {
+        const Index f = ws_[j / K_];
+        largest = std::max(largest, coordinate_violation(f, double(q[j]), double(x_[f * K_ + j % K_]) + double(d_[j])));
+      }
+      if (largest <= target) return InnerOutcome::Solved;
+      if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
+      if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
+      if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
+      if (memory > 0) {
+        anderson_.col(stored++) = d_;
+        if (stored == memory + 1) {
+          gram_anderson(memory, g0);
+          stored = 0;
+        }
+      }
+    }
+    return InnerOutcome::Budget;
+  }
+
+  /// Anderson extrapolation of Gram coordinate descent: kept when it lowers the model
+  /// g'd + 1/2 d'Gd + penalty(x + d) (evaluated as d'(g + q)/2 with q = g + Gd).
+  void gram_anderson(Index memory, const Vec<Scalar>& g0) {
+    Vec<Scalar> candidate;
+    if (!anderson_candidate(memory, candidate)) return;
+    const Index n = Index(ws_.size()) * K_;
+    const Vec<Scalar> q = g0 + gram_ * candidate;
+    auto model = [&](const Vec<Scalar>& d, const Vec<Scalar>& grad) {
+      double value = 0.5 * double(d.dot(g0 + grad));
+      for (Index j = 0; j < n; ++j) {
+        const Index f = ws_[j / K_];
+        const double u = double(x_[f * K_ + j % K_]), v = u + double(d[j]);
+        if (bounded(f) && v < 0) return std::numeric_limits<double>::infinity();
+        value += l1_of(f) * (std::abs(v) - std::abs(u));
+      }
+      return value;
+    };
+    if (model(candidate, q) < model(d_, model_gradient_)) {
+      d_ = candidate;
+      model_gradient_ = q;
+    }
+  }
+
+  /// The Anderson combination of the stored iterates (false when degenerate).
+  bool anderson_candidate(Index memory, Vec<Scalar>& candidate) const {
+    const Mat<double> diffs = (anderson_.rightCols(memory) - anderson_.leftCols(memory)).template cast<double>();
+    Mat<double> gram = diffs.transpose() * diffs;
+    const double scale = gram.trace();
+    if (!(scale > 0)) return false;
+    gram.diagonal().array() += 1e-10 * scale;
+    const Eigen::VectorXd z = gram.ldlt().solve(Eigen::VectorXd::Ones(memory));
+    const double total = z.sum();
+    if (!std::isfinite(total) || total == 0) return false;
+    candidate = (anderson_.rightCols(memory).template cast<double>() * (z / total)).template cast<Scalar>();
+    return true;
+  }
+
+  /// The minimiser of the coordinate's model g d + h d^2 / 2 + penalty, from `current`.
+  double prox_step(Index f, double current, double g, double h) const {
+    const double l1 = l1_of(f);
+    if (h <= 0) return l1 > 0 ? 0.0 : current;
+    const double next = current - g / h, shrink = l1 / h;
+    if (bounded(f)) return std::max(next - shrink, 0.0);
+    return next > shrink ? next - shrink : next < -shrink ? next + shrink : 0.0;
+  }
+
+  /// out = (A_W' H A_W + diag(l2_W)) v: two passes over the working set's columns.
+  void model_hessian_times(const Vec<Scalar>& v, Vec<Scalar>& out) {
+    const Index w = Index(ws_.size());
+    direction_image_.setZero(m_ * K_);
+    for (Index t = 0; t < w; ++t)
+      for (Index c = 0; c < K_; ++c) {
+        const Scalar vc = v[t * K_ + c];
+        if (vc != 0) A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) { direction_image_[i * K_ + c] += a * vc; });
+      }
+    direction_image_.array() *= H_.array();
+    out.resize(w * K_);
+    for (Index t = 0; t < w; ++t) {
+      const double l2 = l2_of(ws_[t]);
+      for (Index c = 0; c < K_; ++c) out[t * K_ + c] = Scalar(l2) * v[t * K_ + c];
+      A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) {
+        for (Index c = 0; c < K_; ++c) out[t * K_ + c] += a * direction_image_[i * K_ + c];
+      });
+    }
+  }
+
+  /// Smooth models: conjugate gradients on (A_W' H A_W + l2) d = -g_W until the model's
+  /// gradient is at most `target` in every entry.
+  InnerOutcome conjugate_gradient(double target, Index max_products, WorkingSetSummary& summary) {
+    Vec<Scalar> r = -model_gradient_, direction = r, product;
+    double rr = double(r.squaredNorm());
+    for (Index k = 0; k < max_products; ++k) {
+      if (double(r.cwiseAbs().maxCoeff()) <= target) return InnerOutcome::Solved;
+      model_hessian_times(direction, product);
+      ++summary.epochs;
+      const double curvature = double(direction.dot(product));
+      if (!(curvature > 0)) break;
+      const Scalar alpha = Scalar(rr / curvature);
+      d_ += alpha * direction;
+      r -= alpha * product;
+      const double next = double(r.squaredNorm());
+      direction = r + Scalar(next / rr) * direction;
+      rr = next;
+      if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
+      if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
+      if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
+    }
+    return double(r.cwiseAbs().maxCoeff()) <= target ? InnerOutcome::Solved : InnerOutcome::Budget;
   }
 
   /// The working set's violation at the current x (gradient recomputed on the set).
@@ -546,6 +829,7 @@ class WorkingSetSolver {
   }
 
   void compute_curvature() {
+    curvature_.resize(Index(ws_.size()) * K_);
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
       const double l2 = l2_of(f);
@@ -568,9 +852,11 @@ class WorkingSetSolver {
   }
 
   /// Coordinate descent epochs on the model sum(U'Ad) + 1/2 sum(H (Ad)^2) + penalty(x + d),
-  /// keeping model_residual_ = U + H (A d). Stops when an epoch's largest violation (measured
-  /// before each coordinate's update) is at most `target`.
-  InnerOutcome model_descent(double target, Index max_epochs, WorkingSetSummary& summary) {
+  /// keeping model_residual_ = U + H (A d). Stops when the model's violation on the working set
+  /// is at most `target`: estimated during each epoch (before each coordinate's update), and
+  /// confirmed by an exact pass once the estimate is small enough (an update moves the gradient
+  /// of the coordinates visited before it).
+  InnerOutcome column_descent(double target, Index max_epochs, WorkingSetSummary& summary) {
     const Index w = Index(ws_.size());
     const Index memory = kQuadratic ? opts_->anderson_memory : 0;
     if (memory > 0) anderson_.resize(w * K_, memory + 1);
@@ -580,7 +866,7 @@ class WorkingSetSolver {
       double largest = 0;
       for (Index t = 0; t < w; ++t) {
         const Index f = ws_[t];
-        const double l1 = l1_of(f), l2 = l2_of(f);
+        const double l2 = l2_of(f);
         for (Index c = 0; c < K_; ++c) grad[c] = 0;
         if (K_ == 1) {
           Scalar s = 0;
@@ -598,16 +884,7 @@ class WorkingSetSolver {
           const double current = double(x_[f * K_ + c]) + double(d_[j]);
           const double g = double(grad[c]) + l2 * current;
           largest = std::max(largest, coordinate_violation(f, g, current));
-          const double h = double(curvature_[j]);
-          double next;
-          if (h <= 0) {
-            next = l1 > 0 ? 0.0 : current;
-          } else {
-            next = current - g / h;
-            const double shrink = l1 / h;
-            if (bounded(f)) next = std::max(next - shrink, 0.0);
-            else next = next > shrink ? next - shrink : next < -shrink ? next + shrink : 0.0;
-          }
+          const double next = prox_step(f, current, g, double(curvature_[j]));
           const Scalar delta = Scalar(next - current);
           grad[c] = delta;  // reused: the step of class c
           if (delta != 0) {
@@ -628,7 +905,7 @@ class WorkingSetSolver {
         }
       }
       ++summary.epochs;
-      if (largest <= target) return InnerOutcome::Solved;
+      if (largest <= target && column_model_violation() <= target) return InnerOutcome::Solved;
       if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
       if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
       if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
@@ -643,19 +920,29 @@ class WorkingSetSolver {
     return InnerOutcome::Budget;
   }
 
+  /// The model's exact violation on the working set (one pass over its columns).
+  double column_model_violation() const {
+    double largest = 0;
+    std::vector<Scalar> grad(K_);
+    for (Index t = 0; t < Index(ws_.size()); ++t) {
+      const Index f = ws_[t];
+      std::fill(grad.begin(), grad.end(), Scalar(0));
+      A_.for_each_in_col(f, [&](Index i, Scalar a) {
+        for (Index c = 0; c < K_; ++c) grad[c] += a * model_residual_[i * K_ + c];
+      });
+      for (Index c = 0; c < K_; ++c) {
+        const double current = double(x_[f * K_ + c]) + double(d_[t * K_ + c]);
+        largest = std::max(largest, coordinate_violation(f, double(grad[c]) + l2_of(f) * current, current));
+      }
+    }
+    return largest;
+  }
+
   /// Anderson extrapolation of the last memory + 1 coordinate descent iterates (least squares):
   /// kept only when it lowers the objective.
   void try_anderson(Index memory) {
-    const Mat<double> diffs =
-        (anderson_.rightCols(memory) - anderson_.leftCols(memory)).template cast<double>();
-    Mat<double> gram = diffs.transpose() * diffs;
-    const double scale = gram.trace();
-    if (!(scale > 0)) return;
-    gram.diagonal().array() += 1e-10 * scale;
-    const Eigen::VectorXd z = gram.ldlt().solve(Eigen::VectorXd::Ones(memory));
-    const double total = z.sum();
-    if (!std::isfinite(total) || total == 0) return;
-    const Vec<Scalar> candidate = (anderson_.rightCols(memory).template cast<double>() * (z / total)).template cast<Scalar>();
+    Vec<Scalar> candidate;
+    if (!anderson_candidate(memory, candidate)) return;
     // Residual at the candidate: the model residual moves by H A (candidate - d).
     trial_residual_ = model_residual_;
     for (Index t = 0; t < Index(ws_.size()); ++t) {
@@ -676,6 +963,7 @@ class WorkingSetSolver {
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
       const double v = double(x_[f]) + double(d[t]), u = double(x_[f]);
+      if (bounded(f) && v < 0) return std::numeric_limits<double>::infinity();  // infeasible extrapolation
       s += l1_of(f) * (std::abs(v) - std::abs(u)) + 0.5 * l2_of(f) * (v * v - u * u);
     }
     return s;
@@ -714,18 +1002,24 @@ class WorkingSetSolver {
       }
     }
     if (!(predicted < 0)) return false;  // no descent direction left at this precision
+    // A decrease F cannot even represent: the step is at rounding level, take it.
+    if (-predicted <= 1e-15 * (std::abs(value_) + 1)) {
+      apply_direction(1.0);
+      return true;
+    }
     constexpr double kArmijo = 0.01;
-    const double current = value_;
     double step = 1.0;
     for (int trial = 0; trial < 40; ++trial, step *= 0.5) {
-      if (trial_value(step) <= current + kArmijo * step * predicted) {
+      if (trial_change(step) <= kArmijo * step * predicted) {
         apply_direction(step);
         return true;
       }
     }
     return false;
   }
-  double trial_value(double step) {
+  /// F(x + step d) - F(x), summed row by row over the rows d moves (accurate to the rows' own
+  /// rounding, not the total's).
+  double trial_change(double step) {
     double partial[kChunks] = {};
 #pragma omp parallel for schedule(static) num_threads(threads_) if (m_ * K_ >= 50000)
     for (Index chunk = 0; chunk < kChunks; ++chunk) {
@@ -736,13 +1030,19 @@ class WorkingSetSolver {
         if (weight_[i] == 0) continue;
         const Scalar* z;
         if (K_ == 1) {
+          if (direction_image_[i] == 0) continue;
           z1 = Z_[i] + Scalar(step) * direction_image_[i];
           z = &z1;
         } else {
-          for (Index c = 0; c < K_; ++c) zk[c] = Z_[i * K_ + c] + Scalar(step) * direction_image_[i * K_ + c];
+          bool moves = false;
+          for (Index c = 0; c < K_; ++c) {
+            zk[c] = Z_[i * K_ + c] + Scalar(step) * direction_image_[i * K_ + c];
+            moves = moves || direction_image_[i * K_ + c] != 0;
+          }
+          if (!moves) continue;
           z = zk.data();
         }
-        s += double(weight_[i]) * double(loss_.value(i, z));
+        s += double(weight_[i]) * (double(loss_.value(i, z)) - double(loss_.value(i, &Z_[i * K_])));
       }
       partial[chunk] = s;
     }
@@ -757,7 +1057,7 @@ class WorkingSetSolver {
         penalty_change += l1_of(f) * (std::abs(v) - std::abs(u)) + 0.5 * l2_of(f) * (v * v - u * u);
       }
     }
-    return total + penalty_ + penalty_change;
+    return total + penalty_change;
   }
 
   // ---- reporting --------------------------------------------------------------------------
@@ -795,10 +1095,16 @@ class WorkingSetSolver {
 
   Vec<Scalar> x_, Z_, U_, H_, g_;
   double value_ = 0, penalty_ = 0;
+  double reference_ = 1;  ///< the violation tol is relative to
   Vec<Scalar> zero_gradient_;
   std::vector<Index> ws_;
   std::vector<std::pair<double, Index>> order_;
-  Vec<Scalar> d_, curvature_, model_residual_, trial_residual_, direction_image_;
+  Vec<Scalar> d_, curvature_, model_residual_, trial_residual_, direction_image_, model_gradient_;
+  Mat<Scalar> gram_;
+  Vec<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
+  std::vector<Index> ws_row_start_, ws_row_column_;
+  std::vector<Scalar> ws_row_value_;
+  Mat<Scalar> ws_block_;
   Mat<Scalar> anderson_;
   mutable bool weights_checked_ = false, weights_one_ = false;
   const WorkingSetOptions* opts_ = nullptr;

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Time-to-precision comparison of Southwell against the peers on this machine (benchopt's
+method): every solver is run over a sweep of its tolerance (or iteration count) in one process,
+each result is evaluated with one objective formula (problems.py), F* is the best value any run
+reached, and the table reports the least time after which a solver's relative suboptimality
+(F − F*) / |F*| is at most 1e-4, 1e-6 and 1e-8. A plot shows suboptimality against time.
+
+    PYTHONPATH=build/python /usr/bin/python3 bench/compare/compare.py \\
+        --problem lasso --dataset leukemia --fraction 0.01 [--threads 1] [--solvers ...]
+    ... --path    (lasso regularisation path: 100 λ from λ_max to 1e-3 λ_max)
+
+Datasets: a9a, rcv1_small, news20, leukemia, mushrooms (from ../shared/data/libsvm), a LIBSVM
+file path, or generated:m,p,nnz_per_row. The peers are scikit-learn (python3-sklearn),
+LIBLINEAR (python3-liblinear) and glmnet (r-cran-glmnet, via Rscript); those not installed are
+skipped with a note (scripts/install-deps.sh --peers installs them). Every solver gets the same
+thread count (--threads, default 1: the peers' inner loops are single-threaded); warm-up runs
+are excluded.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+TARGETS = (1e-4, 1e-6, 1e-8)
+
+
+def suboptimality_table(results, targets=TARGETS):
+    """{solver: [seconds to each target or None]}, F*, from {solver: [(setting, s, F)]}."""
+    best = min(f for runs in results.values() for _, _, f in runs)
+    scale = max(abs(best), 1e-300)
+    table = {}
+    for name, runs in results.items():
+        row = []
+        for target in targets:
+            times = [s for _, s, f in runs if (f - best) / scale <= target]
+            row.append(min(times) if times else None)
+        table[name] = row
+    return table, best
+
+
+def format_table(title, table, targets=TARGETS):
+    lines = [title, "", "| solver | " + " | ".join(f"time to {t:.0e} (s)" for t in targets) + " |",
+             "|---|" + "---|" * len(targets)]
+    for name, row in table.items():
+        cells = ["not reached" if t is None else f"{t:.4g}" for t in row]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(results, best, title, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    scale = max(abs(best), 1e-300)
+    for name, runs in results.items():
+        points = sorted((s, max((f - best) / scale, 1e-16)) for _, s, f in runs)
+        # The lower envelope: the best precision reached by any run that took at most t.
+        xs, ys, lowest = [], [], float("inf")
+        for s, sub in points:
+            lowest = min(lowest, sub)
+            xs.append(s)
+            ys.append(lowest)
+        ax.loglog(xs, ys, marker="o", markersize=3, label=name)
+    for target in TARGETS:
+        ax.axhline(target, color="grey", linewidth=0.5, linestyle=":")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("relative suboptimality (F − F*) / |F*|")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run_point(args, shared, out_dir):
+    import peers
+    import problems
+
+    data = problems.load(args.dataset, shared, args.problem)
+    problem = problems.make_problem(args.problem, data, args.fraction)
+    m, p = data.shape
+    title = f"{args.problem} on {args.dataset} ({m}×{p}), λ = {args.fraction:g} λ_max, {args.threads} thread(s)"
+    print(title, flush=True)
+    results = {}
+    for adapter in peers.all_adapters():
+        if args.solvers and adapter.name not in args.solvers:
+            continue
+        if args.problem not in adapter.problems:
+            continue
+        if not adapter.available():
+            print(f"  {adapter.name}: not installed, skipped", flush=True)
+            continue
+        start = time.perf_counter()
+        runs = adapter.runs(problem, args.threads)
+        results[adapter.name] = [(setting, seconds, problem.objective(coef)) for setting, seconds, coef in runs]
+        print(f"  {adapter.name}: {len(runs)} runs in {time.perf_counter() - start:.1f}s", flush=True)
+    table, best = suboptimality_table(results)
+    text = format_table(title, table)
+    print(text)
+    stem = f"{args.problem}_{pathlib.Path(args.dataset).name.replace(':', '_').replace(',', 'x')}_{args.fraction:g}"
+    plot(results, best, title, out_dir / f"{stem}.png")
+    (out_dir / f"{stem}.json").write_text(json.dumps(
+        {"title": title, "best": best, "table": table,
+         "runs": {k: [list(r) for r in v] for k, v in results.items()}}, indent=1))
+    return text
+
+
+def run_path(args, shared, out_dir):
+    """Lasso path of 100 λ: Southwell's lasso_path, scikit-learn's lasso_path and glmnet, each
+    at a sweep of tolerances; reported: time and the worst relative suboptimality over the
+    path's points (F* per point = the best any solver reached there)."""
+    import numpy as np
+
+    import peers
+    import problems
+
+    data = problems.load(args.dataset, shared, "lasso")
+    X, y = data.X, data.y
+    n = X.shape[0]
+    lam_max = problems.lambda_max("lasso", data)
+    lambdas = lam_max * np.geomspace(1, 1e-3, 100)
+    point_problems = [problems.Problem("lasso", data, lam, lam / lam_max) for lam in lambdas]
+    runs = {}
+
+    from southwell.linear_model import lasso_path as sw_path
+    from sklearn.linear_model import lasso_path as sk_path
+
+    def evaluate(coefs):
+        return [pp.objective(coefs[:, k]) for k, pp in enumerate(point_problems)]
+
+    tolerances = [1e-2, 1e-4, 1e-6, 1e-8]
+    sw_path(X, y, alphas=lambdas / n, tol=1e-2, n_threads=args.threads)  # warm-up
+    runs["southwell"] = []
+    for tol in tolerances:
+        start = time.perf_counter()
+        _, coefs, _ = sw_path(X, y, alphas=lambdas / n, tol=tol, n_threads=args.threads)
+        runs["southwell"].append((tol, time.perf_counter() - start, evaluate(coefs)))
+    runs["sklearn-cd"] = []
+    for tol in tolerances:
+        start = time.perf_counter()
+        _, coefs, _ = sk_path(X, y, alphas=lambdas / n, tol=tol, max_iter=10 ** 5)
+        runs["sklearn-cd"].append((tol, time.perf_counter() - start, evaluate(coefs)))
+    glmnet = peers.Glmnet()
+    if glmnet.available():
+        runs["glmnet"] = [(t, s, evaluate(c)) for t, s, c in glmnet_path(data, lambdas / n, tolerances, args.threads)]
+    best = np.min([np.min([r[2] for r in v], axis=0) for v in runs.values()], axis=0)
+    title = f"lasso path (100 λ, λ_max → 1e-3 λ_max) on {args.dataset} ({X.shape[0]}×{X.shape[1]})"
+    lines = [title, "", "| solver | tolerance | seconds | worst relative suboptimality over the path |", "|---|---|---|---|"]
+    for name, rs in runs.items():
+        for tol, seconds, values in rs:
+            worst = float(np.max((np.array(values) - best) / np.abs(best)))
+            lines.append(f"| {name} | {tol:g} | {seconds:.4g} | {worst:.2e} |")
+    text = "\n".join(lines)
+    print(text)
+    stem = f"path_{pathlib.Path(args.dataset).name}"
+    (out_dir / f"{stem}.json").write_text(json.dumps(
+        {"title": title, "runs": {k: [[t, s, list(v)] for t, s, v in rs] for k, rs in runs.items()}}, indent=1))
+    return text
+
+
+def glmnet_path(data, glmnet_lambdas, thresholds, threads):
+    """glmnet on the whole λ sequence (its own path algorithm, warm starts and strong rules)."""
+    import subprocess
+    import tempfile
+
+    import numpy as np
+    import scipy.io
+    import scipy.sparse as sp
+
+    script = pathlib.Path(__file__).with_name("glmnet_path.R")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        scipy.io.mmwrite(str(tmp / "X.mtx"), sp.coo_matrix(data.X))
+        np.savetxt(tmp / "y.txt", data.y)
+        np.savetxt(tmp / "lambda.txt", glmnet_lambdas)
+        np.savetxt(tmp / "thresholds.txt", thresholds)
+        (tmp / "dense.txt").write_text("true" if not sp.issparse(data.X) else "false")
+        subprocess.run(["Rscript", str(script), str(tmp)], check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
+        return [(t, float((tmp / f"time_{k}.txt").read_text()), np.loadtxt(tmp / f"coef_{k}.txt"))
+                for k, t in enumerate(thresholds)]
+
+
+def main():
+    here = pathlib.Path(__file__).resolve()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--problem", default="lasso", choices=("lasso", "enet", "l1-logistic", "l2-logistic",
+                                                                "multinomial"))
+    parser.add_argument("--dataset", default="leukemia")
+    parser.add_argument("--fraction", type=float, default=0.01, help="λ as a fraction of λ_max (default 0.01)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--solvers", nargs="*", help="only these adapters (default: all available)")
+    parser.add_argument("--path", action="store_true", help="time a 100-point lasso path instead")
+    parser.add_argument("--shared", default=str(here.parents[3] / "shared"), help="the shared folder (data)")
+    parser.add_argument("--output-dir", default="out/compare")
+    parser.add_argument("--budget", type=float, default=60.0,
+                        help="a solver's sweep stops after its first run longer than this (seconds)")
+    args = parser.parse_args()
+    if not 0 < args.fraction <= 1:
+        parser.error("--fraction must lie in (0, 1]")
+    if args.threads < 1:
+        parser.error("--threads must be >= 1")
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    import peers
+
+    peers.BUDGET[0] = args.budget
+    out_dir = pathlib.Path(args.output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        text = run_path(args, args.shared, out_dir) if args.path else run_point(args, args.shared, out_dir)
+    except FileNotFoundError as error:
+        print(f"skipped: {error}", file=sys.stderr)
+        return 2
+    with open(out_dir / "tables.md", "a") as log:
+        log.write(text + "\n\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+# Times glmnet fits for the comparison suite (bench/compare/peers.py writes the inputs).
+# Usage: Rscript glmnet_runner.R DIR   (DIR holds X.mtx, y.txt, settings.json; gets time_k.txt
+# and coef_k.txt for every threshold k). One warm-up fit is excluded from the timings.
+suppressPackageStartupMessages({
+  library(Matrix)
+  library(glmnet)
+})
+dir <- commandArgs(trailingOnly = TRUE)[1]
+text <- paste(readLines(file.path(dir, "settings.json")), collapse = "")
+field <- function(name) sub(paste0('.*"', name, '": *([^,}]*).*'), "\\1", text)
+family <- gsub('"', "", field("family"))
+alpha <- as.numeric(field("alpha"))
+lambda <- as.numeric(field("lambda"))
+dense <- field("dense") == "true"
+budget <- as.numeric(field("budget"))
+thresholds <- as.numeric(strsplit(sub('.*"thresholds": *\\[([^]]*)\\].*', "\\1", text), ",")[[1]])
+X <- as(readMM(file.path(dir, "X.mtx")), "CsparseMatrix")
+if (dense) X <- as.matrix(X)
+y <- scan(file.path(dir, "y.txt"), quiet = TRUE)
+if (family == "binomial") y <- factor(y)
+if (family == "multinomial") y <- factor(y, levels = sort(unique(y)))
+fit_once <- function(thresh) {
+  glmnet(X, y, family = family, alpha = alpha, lambda = lambda, intercept = FALSE, standardize = FALSE,
+         thresh = thresh, maxit = 1e7)
+}
+invisible(fit_once(thresholds[1]))
+for (k in seq_along(thresholds)) {
+  elapsed <- system.time(fit <- fit_once(thresholds[k]))[["elapsed"]]
+  writeLines(format(elapsed, digits = 17), file.path(dir, sprintf("time_%d.txt", k - 1)))
+  if (family == "multinomial") {
+    coefs <- sapply(coef(fit), function(b) as.numeric(b)[-1])
+  } else {
+    coefs <- as.numeric(coef(fit))[-1]
+  }
+  write.table(coefs, file.path(dir, sprintf("coef_%d.txt", k - 1)), row.names = FALSE, col.names = FALSE)
+  if (elapsed > budget) break  # the sweep stops after the first run over the budget
+}

@@ -1,0 +1,245 @@
+"""Solver adapters of the comparison suite. Each maps the suite's objective (problems.py) onto
+the solver's own parameters, and sweeps one knob -- a tolerance, or an iteration count where the
+tolerance has no effect -- from loose to tight. Every adapter returns, per setting, the wall-clock
+seconds of the fit and the coefficients; the suite evaluates them all with one formula.
+
+Settings used (documented in docs/performance.md):
+
+* southwell: `southwell.solve` (working-set proximal Newton), tol swept, the problem object
+  built inside the timer (it reads the CSC arrays in place).
+* sklearn-cd: Lasso / ElasticNet (cyclic coordinate descent, duality-gap tol swept),
+  fit_intercept=False, alpha = λ/n.
+* sklearn-liblinear, sklearn-lbfgs, sklearn-newton-cg, sklearn-newton-cholesky, sklearn-saga:
+  LogisticRegression with C = 1/λ, fit_intercept=False; tol swept (saga: max_iter swept).
+* liblinear: LIBLINEAR's own Python interface (python3-liblinear), -s 6 (newGLMNET, L1) and
+  -s 0 (trust-region Newton, L2) / -s 7 (dual CD, L2), no bias term, -e swept; the data are
+  converted to LIBLINEAR's row format once, outside the timer.
+* glmnet: R's glmnet (r-cran-glmnet) through one Rscript process per problem, timed inside R
+  with system.time, lambda = λ/n, standardize=FALSE, intercept=FALSE, thresh swept; one
+  warm-up fit excluded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import scipy.io
+import scipy.sparse as sp
+
+from problems import ENET_RATIO
+
+TOLERANCES = [10.0 ** -k for k in range(1, 15)]
+ITERATIONS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+
+
+#: A sweep stops after the first run that takes longer than this (seconds; compare.py --budget).
+BUDGET = [60.0]
+
+
+class Adapter:
+    name = ""
+    problems = ()
+
+    def available(self):
+        return True
+
+    def runs(self, problem, threads):
+        """[(setting, seconds, coefficients)] over the sweep, after one excluded warm-up."""
+        raise NotImplementedError
+
+
+def _timed(fit):
+    start = time.perf_counter()
+    coef = fit()
+    return time.perf_counter() - start, coef
+
+
+def _sweep(fit, settings):
+    """Runs fit(setting) from loose to tight, stopping after the first run over the budget."""
+    out = []
+    for setting in settings:
+        seconds, coef = _timed(lambda: fit(setting))
+        out.append((setting, seconds, coef))
+        if seconds > BUDGET[0]:
+            break
+    return out
+
+
+class Southwell(Adapter):
+    name = "southwell"
+    problems = ("lasso", "enet", "l1-logistic", "l2-logistic", "multinomial")
+
+    def runs(self, problem, threads):
+        import southwell as sw
+
+        X, y, lam = problem.data.X, problem.data.y, problem.lam
+
+        def fit(tol):
+            if problem.kind == "lasso":
+                p = sw.LeastSquares(X, y, l1=lam)
+            elif problem.kind == "enet":
+                p = sw.LeastSquares(X, y, l1=lam * ENET_RATIO, l2=lam * (1 - ENET_RATIO))
+            elif problem.kind == "l1-logistic":
+                p = sw.Logistic(X, y, l1=lam)
+            elif problem.kind == "l2-logistic":
+                p = sw.Logistic(X, y, l2=lam)
+            else:
+                p = sw.Softmax(X, y, l1=lam)
+            return sw.solve(p, tol=tol, max_iter=10000, threads=threads).x
+
+        fit(1e-2)
+        return _sweep(fit, TOLERANCES)
+
+
+class SklearnCd(Adapter):
+    name = "sklearn-cd"
+    problems = ("lasso", "enet")
+
+    def runs(self, problem, threads):
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import ElasticNet, Lasso
+
+        X, y, lam = problem.data.X, problem.data.y, problem.lam
+        n = X.shape[0]
+
+        def fit(tol):
+            if problem.kind == "lasso":
+                model = Lasso(alpha=lam / n, fit_intercept=False, tol=tol, max_iter=10 ** 6)
+            else:
+                model = ElasticNet(alpha=lam / n, l1_ratio=ENET_RATIO, fit_intercept=False, tol=tol, max_iter=10 ** 6)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                return model.fit(X, y).coef_
+
+        fit(1e-1)
+        return _sweep(fit, TOLERANCES)
+
+
+class SklearnLogistic(Adapter):
+    def __init__(self, solver, problems):
+        self.solver = solver
+        self.name = f"sklearn-{solver}"
+        self.problems = problems
+
+    def runs(self, problem, threads):
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression
+
+        X, y, lam = problem.data.X, problem.data.y, problem.lam
+        penalty = "l2" if problem.kind == "l2-logistic" else "l1"
+        multinomial = problem.kind == "multinomial"
+
+        def fit(setting):
+            kwargs = dict(penalty=penalty, C=1.0 / lam, fit_intercept=False, solver=self.solver)
+            if multinomial:
+                kwargs["multi_class"] = "multinomial"
+            if self.solver == "saga":
+                kwargs.update(tol=1e-30, max_iter=setting)
+            else:
+                kwargs.update(tol=setting, max_iter=10 ** 5)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model = LogisticRegression(**kwargs).fit(X, y)
+            return model.coef_.T if multinomial else model.coef_[0]
+
+        sweep = ITERATIONS if self.solver == "saga" else TOLERANCES
+        fit(sweep[0])
+        return _sweep(fit, sweep)
+
+
+class Liblinear(Adapter):
+    def __init__(self, solver_type, problems):
+        self.solver_type = solver_type
+        self.name = f"liblinear-s{solver_type}"
+        self.problems = problems
+
+    def available(self):
+        try:
+            import liblinear  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def runs(self, problem, threads):
+        import scipy
+
+        from liblinear import liblinear as lib
+        from liblinear import problem as ll_problem, parameter
+
+        # Debian's liblinear.py (2.3.0) calls scipy.ctypeslib, which is numpy's module.
+        if not hasattr(scipy, "ctypeslib"):
+            scipy.ctypeslib = np.ctypeslib
+
+        X, y, lam = problem.data.X, problem.data.y, problem.lam
+        rows = sp.csr_matrix(X)
+        data = ll_problem(y, rows)  # LIBLINEAR's own row format, built once
+
+        def fit(eps):
+            param = parameter(f"-s {self.solver_type} -c {1.0 / lam!r} -e {eps!r} -q")
+            model = lib.train(data, param)
+            w = np.ctypeslib.as_array(model.contents.w, shape=(X.shape[1],)).copy()
+            label = model.contents.label[0]
+            return w if label == 1 else -w
+
+        fit(1e-1)
+        return _sweep(fit, TOLERANCES)
+
+
+GLMNET_SCRIPT = pathlib.Path(__file__).with_name("glmnet_runner.R")
+
+
+class Glmnet(Adapter):
+    name = "glmnet"
+    problems = ("lasso", "enet", "l1-logistic", "l2-logistic", "multinomial")
+
+    def available(self):
+        if shutil.which("Rscript") is None:
+            return False
+        check = subprocess.run(["Rscript", "-e", "library(glmnet)"], capture_output=True)
+        return check.returncode == 0
+
+    def runs(self, problem, threads):
+        X, y, lam = problem.data.X, problem.data.y, problem.lam
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = pathlib.Path(tmp)
+            scipy.io.mmwrite(str(tmp / "X.mtx"), sp.coo_matrix(X))
+            np.savetxt(tmp / "y.txt", y)
+            family, alpha = {"lasso": ("gaussian", 1.0), "enet": ("gaussian", ENET_RATIO),
+                             "l1-logistic": ("binomial", 1.0), "l2-logistic": ("binomial", 0.0),
+                             "multinomial": ("multinomial", 1.0)}[problem.kind]
+            settings = {"family": family, "alpha": alpha, "lambda": lam / X.shape[0],
+                        "thresholds": TOLERANCES, "dense": not sp.issparse(X), "budget": BUDGET[0]}
+            (tmp / "settings.json").write_text(json.dumps(settings) + "\n")
+            env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+            subprocess.run(["Rscript", str(GLMNET_SCRIPT), str(tmp)], check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+            out = []
+            for k, thresh in enumerate(TOLERANCES):
+                if not (tmp / f"time_{k}.txt").exists():
+                    break  # the sweep stopped at the budget
+                seconds = float((tmp / f"time_{k}.txt").read_text())
+                coef = np.loadtxt(tmp / f"coef_{k}.txt")
+                out.append((thresh, seconds, coef))
+            return out
+
+
+def all_adapters():
+    return [
+        Southwell(),
+        SklearnCd(),
+        SklearnLogistic("liblinear", ("l1-logistic", "l2-logistic")),
+        SklearnLogistic("saga", ("l1-logistic", "multinomial")),
+        SklearnLogistic("lbfgs", ("l2-logistic",)),
+        SklearnLogistic("newton-cholesky", ("l2-logistic",)),
+        Liblinear(6, ("l1-logistic",)),
+        Liblinear(0, ("l2-logistic",)),
+        Liblinear(7, ("l2-logistic",)),
+        Glmnet(),
+    ]

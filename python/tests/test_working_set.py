@@ -1,0 +1,222 @@
+"""The working-set solver (`southwell.solve`, the estimators' default), sample weights and the
+regularisation paths, against scikit-learn's optima and weighted fits, duplicated rows and the
+KKT conditions written out here."""
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.linear_model as skl
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
+import southwell as sw
+from conftest import random_design
+from southwell.linear_model import (ElasticNet, Lasso, LogisticRegression, Ridge, enet_path, lasso_path,
+                                    logistic_regression_path)
+from test_estimators import assert_not_worse, enet_objective, logistic_objective
+
+
+def lasso_kkt(X, y, w, lam):
+    """max_j dist(-grad_j, lam d|w_j|) of ½‖y − Xw‖² + lam‖w‖₁, relative to ‖Xᵀy‖∞."""
+    g = -np.asarray(X.T @ (y - X @ w))
+    viol = np.where(w != 0, np.abs(g + lam * np.sign(w)), np.maximum(np.abs(g) - lam, 0))
+    return viol.max() / np.abs(np.asarray(X.T @ y)).max()
+
+
+class TestSolve:
+    @pytest.mark.parametrize("sparse", [False, True])
+    def test_lasso_meets_kkt_and_beats_sklearn(self, rng, sparse):
+        A = random_design(rng, 80, 300, 0.3)
+        b = rng.standard_normal(80)
+        lam = 0.05 * np.abs(A.T @ b).max()
+        X = sp.csc_matrix(A) if sparse else np.asfortranarray(A)
+        res = sw.solve(sw.LeastSquares(X, b, l1=lam), tol=1e-10)
+        assert res.success
+        assert lasso_kkt(A, b, res.x, lam) <= 1e-9
+        ref = skl.Lasso(alpha=lam / 80, fit_intercept=False, tol=1e-12, max_iter=100000).fit(A, b).coef_
+        value = lambda w: 0.5 * ((b - A @ w) ** 2).sum() + lam * np.abs(w).sum()
+        assert_not_worse(value(res.x), value(ref))
+        assert res.working_set_size < 300
+
+    def test_l1_logistic_matches_liblinear(self):
+        X, y = make_classification(300, 80, n_informative=10, random_state=1)
+        signs = np.where(y == 1, 1.0, -1.0)
+        lam = 2.0
+        res = sw.solve(sw.Logistic(X, signs, l1=lam), tol=1e-10)
+        ref = skl.LogisticRegression(penalty="l1", C=1 / lam, solver="liblinear", fit_intercept=False,
+                                     tol=1e-8, max_iter=1000).fit(X, y).coef_[0]
+        value = lambda w: np.logaddexp(0, -signs * (X @ w)).sum() + lam * np.abs(w).sum()
+        assert_not_worse(value(res.x), value(ref))
+
+    def test_multinomial_l1_matches_saga(self):
+        X, y = make_classification(200, 30, n_informative=8, n_classes=3, random_state=2)
+        lam = 1.5
+        res = sw.solve(sw.Softmax(X, y, l1=lam), tol=1e-10)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            ref = skl.LogisticRegression(penalty="l1", C=1 / lam, solver="saga", fit_intercept=False, tol=1e-10,
+                                         max_iter=20000).fit(X, y).coef_.T
+
+        def value(W):
+            Z = X @ W
+            return (np.logaddexp.reduce(Z, axis=1) - Z[np.arange(len(y)), y]).sum() + lam * np.abs(W).sum()
+
+        assert_not_worse(value(res.x), value(ref))
+
+    def test_threads_do_not_change_the_result(self, rng):
+        A = sp.random(4000, 500, density=0.05, random_state=3, format="csc")
+        y = np.where(rng.standard_normal(4000) > 0, 1.0, -1.0)
+        problem = sw.Logistic(A, y, l1=1.0)
+        one = sw.solve(problem, tol=1e-8, threads=1).x
+        two = sw.solve(problem, tol=1e-8, threads=2).x
+        np.testing.assert_array_equal(one, two)
+
+    def test_float32_stays_float32(self, rng):
+        A = random_design(rng, 60, 40).astype(np.float32)
+        res = sw.solve(sw.LeastSquares(np.asfortranarray(A), rng.standard_normal(60).astype(np.float32), l1=0.5),
+                       tol=1e-5)
+        assert res.x.dtype == np.float32 and res.success
+
+    def test_refuses_what_it_cannot_solve(self, rng):
+        A = random_design(rng, 20, 5)
+        b = rng.standard_normal(20)
+        with pytest.raises(ValueError, match="lower=0"):
+            sw.solve(sw.LeastSquares(A, b, lower=-1.0))
+        with pytest.raises(TypeError, match="LeastSquares, Logistic or Softmax"):
+            sw.solve(sw.Quadratic(np.eye(3), np.ones(3)))
+        problem = sw.LeastSquares(A, b, l1=0.1)
+        for kwargs, match in [({"tol": -1.0}, "tol"), ({"max_iter": 0}, "max_iter"), ({"threads": 0}, "threads"),
+                              ({"sample_weight": -np.ones(20)}, "sample_weight"),
+                              ({"sample_weight": np.ones(19)}, "sample_weight"),
+                              ({"penalty_factors": np.ones(4)}, "penalty_factors"),
+                              ({"growth": 0.5}, "growth"), ({"inner_tolerance": 1.0}, "inner_tolerance"),
+                              ({"x0": np.ones(4)}, "x0"), ({"time_limit": 0.0}, "time_limit")]:
+            with pytest.raises(ValueError, match=match):
+                sw.solve(problem, **kwargs)
+
+    def test_nonnegative_lasso(self, rng):
+        A = random_design(rng, 50, 30)
+        b = rng.standard_normal(50)
+        res = sw.solve(sw.LeastSquares(A, b, l1=0.2, lower=0.0), tol=1e-10)
+        ref = skl.Lasso(alpha=0.2 / 50, positive=True, fit_intercept=False, tol=1e-12, max_iter=100000).fit(A, b)
+        assert res.x.min() >= 0
+        value = lambda w: 0.5 * ((b - A @ w) ** 2).sum() + 0.2 * np.abs(w).sum()
+        assert_not_worse(value(res.x), value(ref.coef_))
+
+
+class TestSampleWeights:
+    def test_lasso_and_elastic_net_match_sklearn_weighted_fits(self, rng):
+        X, y = make_regression(120, 40, noise=2.0, random_state=4)
+        w = rng.uniform(0.1, 3.0, 120)
+        for ours, theirs in [(Lasso(alpha=0.5, tol=1e-10), skl.Lasso(alpha=0.5, tol=1e-12, max_iter=100000)),
+                             (ElasticNet(alpha=0.3, l1_ratio=0.4, tol=1e-10),
+                              skl.ElasticNet(alpha=0.3, l1_ratio=0.4, tol=1e-12, max_iter=100000))]:
+            a = ours.fit(X, y, sample_weight=w)
+            b = theirs.fit(X, y, sample_weight=w)
+            np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-5, atol=1e-6)
+
+    def test_ridge_matches_sklearn_weighted_fit(self, rng):
+        X, y = make_regression(100, 20, noise=2.0, random_state=5)
+        w = rng.uniform(0.0, 2.0, 100)
+        a = Ridge(alpha=3.0, tol=1e-12).fit(X, y, sample_weight=w)
+        b = skl.Ridge(alpha=3.0, solver="cholesky").fit(X, y, sample_weight=w)
+        np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-8)
+
+    @pytest.mark.parametrize("penalty,C", [("l2", 0.5), ("l1", 2.0)])
+    def test_logistic_weights_equal_duplicated_rows(self, penalty, C):
+        X, y = make_classification(150, 20, random_state=6)
+        counts = np.arange(150) % 3  # 0, 1 or 2 copies of each row
+        X_dup, y_dup = np.repeat(X, counts, axis=0), np.repeat(y, counts)
+        a = LogisticRegression(penalty=penalty, C=C, tol=1e-11).fit(X, y, sample_weight=counts.astype(float))
+        b = LogisticRegression(penalty=penalty, C=C, tol=1e-11).fit(X_dup, y_dup)
+        np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-6, atol=1e-8)
+
+    def test_multinomial_weights_match_sklearn(self, rng):
+        X, y = make_classification(200, 10, n_informative=5, n_classes=3, random_state=7)
+        w = rng.uniform(0.5, 2.0, 200)
+        ours = LogisticRegression(C=0.7, tol=1e-11).fit(X, y, sample_weight=w)
+        theirs = skl.LogisticRegression(C=0.7, tol=1e-12, max_iter=10000).fit(X, y, sample_weight=w)
+
+        def value(model):
+            Z = X @ model.coef_.T + model.intercept_
+            loss = (np.logaddexp.reduce(Z, axis=1) - Z[np.arange(200), y]) @ w
+            return 0.7 * loss + 0.5 * (model.coef_ ** 2).sum()
+
+        assert_not_worse(value(ours), value(theirs))
+
+    def test_bcd_solver_refuses_weights(self):
+        X, y = make_regression(30, 5, random_state=8)
+        with pytest.raises(ValueError, match="sample_weight"):
+            Lasso(alpha=0.1, solver="bcd").fit(X, y, sample_weight=np.linspace(0.5, 1, 30))
+        Lasso(alpha=0.1, solver="bcd").fit(X, y, sample_weight=np.ones(30))
+
+    def test_bad_weights_are_refused(self):
+        X, y = make_regression(30, 5, random_state=9)
+        for weights in (-np.ones(30), np.ones(29), np.zeros(30), np.full(30, np.nan)):
+            with pytest.raises(ValueError):
+                Lasso(alpha=0.1).fit(X, y, sample_weight=weights)
+
+
+class TestPaths:
+    def test_lasso_path_matches_sklearn(self):
+        X, y = make_regression(60, 200, n_informative=10, noise=1.0, random_state=10)
+        X = np.asfortranarray(X)
+        alphas, coefs, kkt = lasso_path(X, y, n_alphas=30, tol=1e-10)
+        assert coefs.shape == (200, 30) and (np.diff(alphas) < 0).all()
+        assert np.isclose(alphas[0], np.abs(X.T @ y).max() / 60)
+        assert not coefs[:, 0].any() and coefs[:, -1].any()
+        _, reference, _ = skl.lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=10 ** 6)
+        for k, alpha in enumerate(alphas):
+            value = lambda w: enet_objective(X, y, w, 0.0, alpha, 1.0)
+            assert_not_worse(value(coefs[:, k]), value(reference[:, k]))
+        assert kkt.max() <= 1e-10 * np.abs(X.T @ y).max() * 1.0001
+
+    def test_strong_rule_does_not_change_the_path(self):
+        X, y = make_regression(80, 300, n_informative=20, noise=5.0, random_state=11)
+        X = sp.csc_matrix(X)
+        _, with_rule, _ = enet_path(X, y, l1_ratio=0.8, n_alphas=25, tol=1e-10)
+        _, without, _ = enet_path(X, y, l1_ratio=0.8, n_alphas=25, tol=1e-10, strong_rule=False)
+        np.testing.assert_allclose(with_rule, without, rtol=1e-6, atol=1e-8)
+
+    def test_enet_path_points_match_single_fits(self):
+        X, y = make_regression(50, 30, noise=1.0, random_state=12)
+        alphas, coefs, _ = enet_path(X, y, l1_ratio=0.3, alphas=[1.0, 0.1, 0.5], tol=1e-11)
+        np.testing.assert_allclose(alphas, [1.0, 0.5, 0.1])
+        for k, alpha in enumerate(alphas):
+            single = ElasticNet(alpha=alpha, l1_ratio=0.3, fit_intercept=False, tol=1e-11).fit(X, y).coef_
+            np.testing.assert_allclose(coefs[:, k], single, rtol=1e-6, atol=1e-9)
+
+    @pytest.mark.parametrize("classes,penalty", [(2, "l1"), (2, "l2"), (3, "l1"), (3, "elasticnet")])
+    def test_logistic_path_matches_single_fits(self, classes, penalty):
+        X, y = make_classification(150, 12, n_informative=6, n_classes=classes, random_state=13)
+        Cs = [10.0, 0.05, 1.0]
+        coefs, got, n_iter = logistic_regression_path(X, y, Cs=Cs, penalty=penalty, l1_ratio=0.5, tol=1e-10)
+        np.testing.assert_array_equal(got, Cs)
+        assert coefs.shape == ((3, 13) if classes == 2 else (3, classes, 13))
+        for k, C in enumerate(Cs):
+            single = LogisticRegression(penalty=penalty, C=C, l1_ratio=0.5, tol=1e-10).fit(X, y)
+            if classes == 2:
+                want = np.hstack([single.coef_[0], single.intercept_])
+                np.testing.assert_allclose(coefs[k], want, rtol=1e-5, atol=1e-7)
+            else:  # the free intercepts make the multinomial optimum non-unique: compare values
+                point = logistic_objective(X, y, coefs[k][:, :-1], coefs[k][:, -1], C, penalty, 0.5)
+                fit = logistic_objective(X, y, single.coef_, single.intercept_, C, penalty, 0.5)
+                assert abs(point - fit) <= 1e-9 * abs(fit)
+
+    def test_path_arguments_are_checked(self):
+        X, y = make_regression(20, 5, random_state=14)
+        with pytest.raises(ValueError, match="eps"):
+            lasso_path(X, y, eps=0.0)
+        with pytest.raises(ValueError, match="n_alphas"):
+            lasso_path(X, y, n_alphas=0)
+        with pytest.raises(ValueError, match="alphas"):
+            lasso_path(X, y, alphas=[1.0, -1.0])
+        with pytest.raises(ValueError, match="l1_ratio"):
+            enet_path(X, y, l1_ratio=0.0)
+        with pytest.raises(ValueError, match="Cs"):
+            logistic_regression_path(X, y > 0, Cs=[0.0])
+        with pytest.raises(ValueError, match="penalty"):
+            logistic_regression_path(X, y > 0, penalty="l3")
