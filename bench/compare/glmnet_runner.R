@@ -21,7 +21,7 @@ if (family == "binomial") y <- factor(y)
 if (family == "multinomial") y <- factor(y, levels = sort(unique(y)))
 fit_once <- function(thresh) {
   glmnet(X, y, family = family, alpha = alpha, lambda = lambda, intercept = FALSE, standardize = FALSE,
-         thresh = thresh, maxit = 1e7)
+         thresh = thresh, maxit = 1e5)
 }
 invisible(fit_once(thresholds[1]))
 for (k in seq_along(thresholds)) {

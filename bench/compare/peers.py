@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from problems import ENET_RATIO
 
-TOLERANCES = [10.0 ** -k for k in range(1, 15)]
+TOLERANCES = [10.0 ** -k for k in range(1, 13)]
 ITERATIONS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 
 
@@ -92,7 +92,7 @@ class Southwell(Adapter):
                 p = sw.Logistic(X, y, l2=lam)
             else:
                 p = sw.Softmax(X, y, l1=lam)
-            return sw.solve(p, tol=tol, max_iter=10000, threads=threads).x
+            return sw.solve(p, tol=tol, max_iter=1000, threads=threads).x
 
         fit(1e-2)
         return _sweep(fit, TOLERANCES)
@@ -111,9 +111,9 @@ class SklearnCd(Adapter):
 
         def fit(tol):
             if problem.kind == "lasso":
-                model = Lasso(alpha=lam / n, fit_intercept=False, tol=tol, max_iter=10 ** 6)
+                model = Lasso(alpha=lam / n, fit_intercept=False, tol=tol, max_iter=10 ** 4)
             else:
-                model = ElasticNet(alpha=lam / n, l1_ratio=ENET_RATIO, fit_intercept=False, tol=tol, max_iter=10 ** 6)
+                model = ElasticNet(alpha=lam / n, l1_ratio=ENET_RATIO, fit_intercept=False, tol=tol, max_iter=10 ** 4)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 return model.fit(X, y).coef_
@@ -143,7 +143,7 @@ class SklearnLogistic(Adapter):
             if self.solver == "saga":
                 kwargs.update(tol=1e-30, max_iter=setting)
             else:
-                kwargs.update(tol=setting, max_iter=10 ** 5)
+                kwargs.update(tol=setting, max_iter=1000)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model = LogisticRegression(**kwargs).fit(X, y)
@@ -161,11 +161,9 @@ class Liblinear(Adapter):
         self.problems = problems
 
     def available(self):
-        try:
-            import liblinear  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        import importlib.util
+
+        return importlib.util.find_spec("liblinear") is not None
 
     def runs(self, problem, threads):
         import scipy

@@ -32,6 +32,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -255,7 +256,10 @@ class WorkingSetSolver {
     Status status = Status::MaxIterations;
     std::string message;
     double kkt = summary.initial_gradient_norm;
-    Index ws_size = std::min(options.initial_working_set, p_);
+    // Without l1 or bounds every feature with a nonzero gradient moves at the optimum: the
+    // working set is everything from the start (plain Newton on the candidates).
+    const bool smooth_everywhere = (pen_.l1 == 0 || pen_.factors.maxCoeff() == 0) && !pen_.nonnegative;
+    Index ws_size = smooth_everywhere ? p_ : std::min(options.initial_working_set, p_);
     for (Index outer = 0;; ++outer) {
       if (outer > 0) full_gradient(candidates);
       kkt = max_violation(candidates);
@@ -713,9 +717,7 @@ class WorkingSetSolver {
         largest = std::max(largest, coordinate_violation(f, double(q[j]), double(x_[f * K_ + j % K_]) + double(d_[j])));
       }
       if (largest <= target) return InnerOutcome::Solved;
-      if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
-      if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
-      if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
+      if (const auto stop = interruption(summary)) return *stop;
       if (memory > 0) {
         anderson_.col(stored++) = d_;
         if (stored == memory + 1) {
@@ -764,6 +766,14 @@ class WorkingSetSolver {
     return true;
   }
 
+  /// Why an inner loop must stop now (callback, time limit, epoch budget), if it must.
+  std::optional<InnerOutcome> interruption(const WorkingSetSummary& summary) {
+    if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
+    if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
+    if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
+    return std::nullopt;
+  }
+
   /// The minimiser of the coordinate's model g d + h d^2 / 2 + penalty, from `current`.
   double prox_step(Index f, double current, double g, double h) const {
     const double l1 = l1_of(f);
@@ -810,9 +820,7 @@ class WorkingSetSolver {
       const double next = double(r.squaredNorm());
       direction = r + Scalar(next / rr) * direction;
       rr = next;
-      if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
-      if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
-      if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
+      if (const auto stop = interruption(summary)) return *stop;
     }
     return double(r.cwiseAbs().maxCoeff()) <= target ? InnerOutcome::Solved : InnerOutcome::Budget;
   }
@@ -906,9 +914,7 @@ class WorkingSetSolver {
       }
       ++summary.epochs;
       if (largest <= target && column_model_violation() <= target) return InnerOutcome::Solved;
-      if (callback_says_stop(summary.iterations)) return InnerOutcome::Stopped;
-      if (seconds() > opts_->time_limit_seconds) return InnerOutcome::Time;
-      if (summary.epochs >= opts_->max_epochs) return InnerOutcome::Budget;
+      if (const auto stop = interruption(summary)) return *stop;
       if (memory > 0) {
         anderson_.col(stored++) = d_;
         if (stored == memory + 1) {
