@@ -9,7 +9,8 @@ Low-level API::
     res = sw.solve(p)          # working-set proximal Newton: the fastest for GLM problems
 
 scikit-learn estimators live in `southwell.linear_model` (Ridge, Lasso, ElasticNet,
-LogisticRegression) and `southwell.semi_supervised` (LabelPropagation).
+LogisticRegression) and `southwell.semi_supervised` (LabelPropagation); `southwell.prf` is
+pseudo-relevance feedback (BM25, RM3 and LoL-style query reformulation solved by Southwell).
 """
 import importlib
 
@@ -19,9 +20,9 @@ from ._working_set import solve
 
 __version__ = "0.1.0"
 __all__ = ["LeastSquares", "Logistic", "Softmax", "Quadratic", "Problem", "minimize", "solve", "Result",
-           "linear_model", "semi_supervised"]
+           "linear_model", "semi_supervised", "prf"]
 
-_SUBMODULES = ("linear_model", "semi_supervised")
+_SUBMODULES = ("linear_model", "semi_supervised", "prf")
 
 
 def __getattr__(name):
