@@ -59,7 +59,17 @@ class Revisions:
         Re-weighting rounds run (1 when γ = 0).
     status : str
         The last solve's status ("converged", ...).
+    feedback, negatives : numpy.ndarray of int
+        Index rows of the feedback documents (the top max(depths), best first) and of the
+        pseudo-negatives.
+    scale : float
+        The original query's score gap that the losses are normalised by.
+    l1_penalty : float
+        The absolute λ₁ that was used.
     """
+
+    feedback = negatives = np.zeros(0, dtype=np.int64)
+    scale, l1_penalty = 1.0, 0.0
 
     def __init__(self, terms, query, x, depths, losses, comparative, rounds, status):
         self.terms, self.query, self.x, self.depths = terms, query, x, depths
@@ -268,7 +278,9 @@ class LoLReformulator:
         if not gap > 0:
             gap = float(np.asarray(reliable.mean(axis=0)).ravel() @ q) or 1.0
         losses = [_LossRows(local[:k], negative_rows, self.margin, gap, self.spread) for k in depths]
-        return self._solve_revisions(terms, q, depths, losses)
+        revisions = self._solve_revisions(terms, q, depths, losses)
+        revisions.feedback, revisions.negatives, revisions.scale = rows[:depths[-1]], rows[negatives], gap
+        return revisions
 
     def _negatives(self, retrieved, deepest):
         start = max(self.negative_start - 1, deepest)
@@ -322,7 +334,9 @@ class LoLReformulator:
                 sample_weight[comparative_rows[k]] = self.gamma * slopes[k] * reliable.weights
         comparative = self.gamma * sum(smooth_hinge(values[j] - values[i], self.hinge_width)
                                        for j in range(m) for i in range(j))
-        return Revisions(terms, q, revisions.copy(), depths, values, comparative, rounds, status)
+        result = Revisions(terms, q, revisions.copy(), depths, values, comparative, rounds, status)
+        result.l1_penalty = l1
+        return result
 
     def _run_solver(self, problem, A, b, l1, x0, sample_weight):
         if self.solver == "working-set":
