@@ -22,7 +22,8 @@ from ._working_set import solve
 __all__ = ["LoLReformulator", "Revisions"]
 
 #: The hyperparameters `fit` searches by default (all combinations; orig_weight costs no solve).
-DEFAULT_GRID = {"l1": (0.05, 0.2), "depths": ((3, 5, 10), (5, 10, 20)), "orig_weight": (0.2, 0.4)}
+DEFAULT_GRID = {"l1": (0.05, 0.2), "l2": (1.0, 4.0), "gamma": (1.0, 5.0), "depths": ((3, 5, 10), (5, 10, 20)),
+                "orig_weight": (0.2, 0.4)}
 
 
 def smooth_hinge(u: float, width: float) -> float:
@@ -376,10 +377,24 @@ class LoLReformulator:
         """[(doc_id, score), ...] best first for the reformulated query."""
         return index.search_vector(self.expand(index, text), k)
 
-    def search_all(self, index: Index, queries: Mapping[str, str], k: int = 1000) -> Dict[str, List[Tuple[str, float]]]:
-        """Runs for a batch of queries, reformulated concurrently (`n_jobs`)."""
-        revised = self.revise_all(index, queries)
+    def search_all(self, index: Index, queries: Mapping[str, str], k: int = 1000,
+                   cache: Optional[dict] = None) -> Dict[str, List[Tuple[str, float]]]:
+        """Runs for a batch of queries, reformulated concurrently (`n_jobs`); revisions found
+        in `cache` (filled by `fit`) are reused."""
+        revised = self._cached_revisions(index, queries, cache)
         return {q: index.search_vector(r.combined(self.orig_weight), k) for q, r in revised.items()}
+
+    def _cache_key(self):
+        names = sorted(n for n in (self.grid()[0] if self.grid() else {}) if n != "orig_weight")
+        return tuple((n, getattr(self, n)) for n in names)
+
+    def _cached_revisions(self, index, queries, cache):
+        store = {} if cache is None else cache
+        key = self._cache_key()
+        missing = {q: t for q, t in queries.items() if (key, q) not in store}
+        if missing:
+            store.update({(key, q): r for q, r in self.revise_all(index, missing).items()})
+        return {q: store[(key, q)] for q in queries}
 
     # ------------------------------------------------------------------ tuning
     def grid(self) -> List[dict]:
@@ -408,17 +423,10 @@ class LoLReformulator:
             raise ValueError("no training query has a relevant document in qrels")
         original = self.get_params()
         results, best = [], None
-        solve_keys = {}
+        store = {} if cache is None else cache
         for config in self.grid():
-            key = tuple(sorted((k, v) for k, v in config.items() if k != "orig_weight"))
-            if key not in solve_keys:
-                self.set_params(**{k: v for k, v in config.items() if k != "orig_weight"})
-                store = {} if cache is None else cache
-                missing = {q: t for q, t in judged.items() if (key, q) not in store}
-                if missing:
-                    store.update({(key, q): r for q, r in self.revise_all(index, missing).items()})
-                solve_keys[key] = {q: store[(key, q)] for q in judged}
-            revised = solve_keys[key]
+            self.set_params(**{k: v for k, v in config.items() if k != "orig_weight"})
+            revised = self._cached_revisions(index, judged, store)
             weight = config.get("orig_weight", original["orig_weight"])
             runs = {q: index.search_vector(r.combined(weight), 1000) for q, r in revised.items()}
             score = evaluate(runs, qrels)["map"]
