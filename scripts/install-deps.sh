@@ -10,7 +10,7 @@ packages=(
   libeigen3-dev libsuitesparse-dev libtbb-dev pybind11-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-pytest
-  python3-nltk
+  python3-nltk wordnet-base
 )
 if [ "${1:-}" = "--peers" ]; then
   packages+=(python3-liblinear r-cran-glmnet)

@@ -10,7 +10,8 @@ Low-level API::
 
 scikit-learn estimators live in `southwell.linear_model` (Ridge, Lasso, ElasticNet,
 LogisticRegression) and `southwell.semi_supervised` (LabelPropagation); `southwell.prf` is
-pseudo-relevance feedback (BM25, RM3 and LoL-style query reformulation solved by Southwell).
+pseudo-relevance feedback (BM25, RM3 and LoL-style query reformulation solved by Southwell);
+`southwell.augment` trains text classifiers on augmented data.
 """
 import importlib
 
@@ -20,9 +21,9 @@ from ._working_set import solve
 
 __version__ = "0.1.0"
 __all__ = ["LeastSquares", "Logistic", "Softmax", "Quadratic", "Problem", "minimize", "solve", "Result",
-           "linear_model", "semi_supervised", "prf"]
+           "linear_model", "semi_supervised", "prf", "augment"]
 
-_SUBMODULES = ("linear_model", "semi_supervised", "prf")
+_SUBMODULES = ("linear_model", "semi_supervised", "prf", "augment")
 
 
 def __getattr__(name):

@@ -208,3 +208,20 @@ def test_classifier_refuses_bad_input():
         WordNet("/nonexistent")
     with pytest.warns(UserWarning, match="single labelled text"):
         augment.AugmentedTextClassifier(augmenters=[augment.EDA()]).fit(texts[:7], y[:7])
+
+
+@needs_wordnet
+def test_the_documented_example_runs_with_every_augmenter():
+    texts, y = corpus()
+    unlabeled = ["the goal won the game for the team", "bake the dough with salt", "the fans sang", "stir and serve"]
+    clf = augment.AugmentedTextClassifier(
+        augmenters=[augment.EDA(), augment.SynonymReplacement(), augment.NGramGenerator(), augment.PseudoLabels()],
+        filter=augment.ConfidenceFilter(threshold=0.7), aug_weight="cv", random_state=0)
+    clf.fit(texts, y, unlabeled=unlabeled)
+    report = clf.augmentation_report_
+    assert list(report) == ["PseudoLabels", "EDA", "SynonymReplacement", "NGramGenerator"]
+    assert report["PseudoLabels"]["generated"] == len(unlabeled)
+    for entry in report.values():
+        assert 0 <= entry["kept"] <= entry["generated"] and entry["weight"] == clf.aug_weight_
+    assert clf.aug_weight_ in augment.DEFAULT_WEIGHT_GRID and set(clf.cv_scores_) == set(augment.DEFAULT_WEIGHT_GRID)
+    assert clf.predict(["the striker scored a goal", "simmer the soup"]).tolist() == [0, 1]
