@@ -261,7 +261,10 @@ class WorkingSetSolver {
     const bool smooth_everywhere = (pen_.l1 == 0 || pen_.factors.maxCoeff() == 0) && !pen_.nonnegative;
     Index ws_size = smooth_everywhere ? p_ : std::min(options.initial_working_set, p_);
     for (Index outer = 0;; ++outer) {
-      if (outer > 0) full_gradient(candidates);
+      // The inner solve left the gradient current on the working set: when that is every
+      // candidate (the smooth case), the full pass would repeat it.
+      const Index eligible = candidates ? count_candidates(*candidates) : p_;
+      if (outer > 0 && !(ws_gradient_current_ && Index(ws_.size()) == eligible)) full_gradient(candidates);
       kkt = max_violation(candidates);
       if (kkt <= tol_abs && candidates && certify_all) {
         // Solved on the candidates: certify on everyone else.
@@ -382,6 +385,7 @@ class WorkingSetSolver {
   // ---- state ------------------------------------------------------------------------------
   void load(const Vec<Scalar>& x) {
     x_ = x;
+    direction_image_current_ = ws_gradient_current_ = false;
     penalty_ = penalty_value(x_);
     times_design(x_, Z_);
     U_.resize(m_ * K_);
@@ -608,8 +612,11 @@ class WorkingSetSolver {
   }
 
   /// A copy of A_W for forming Gram matrices, made once per working set: row-wise (local
-  /// column numbers) for sparse designs, a dense m x |W| block for dense ones.
+  /// column numbers) for sparse designs, a dense m x |W| block for dense ones. Kept while the
+  /// working set stays the same (always, when every feature is in it).
   void gather_working_set_columns() {
+    if (gathered_ == ws_) return;
+    gathered_ = ws_;
     const Index w = Index(ws_.size());
     if constexpr (Design::kIsSparse) {
       ws_row_start_.assign(std::size_t(m_) + 1, 0);
@@ -649,6 +656,22 @@ class WorkingSetSolver {
         for (Index b = 0; b < K_; ++b) block[std::size_t(a * K_ + b)] = weight_[i] * ((a == b ? p[a] : 0) - p[a] * p[b]);
     };
     if constexpr (Design::kIsSparse) {
+      if (K_ == 1) {  // the common case without the K x K block: one column write per pair
+        for (Index i = 0; i < m_; ++i) {
+          const Index begin = ws_row_start_[std::size_t(i)], end = ws_row_start_[std::size_t(i) + 1];
+          if (weight_[i] == 0 || begin == end) continue;
+          const Scalar* value = &ws_row_value_[std::size_t(begin)];
+          const Index* column = &ws_row_column_[std::size_t(begin)];
+          for (Index p = 0; p < end - begin; ++p) {
+            const Scalar hp = H_[i] * value[p];
+            Scalar* target = &gram_(0, column[p]);  // lower triangle: the row's columns ascend
+            for (Index q = p; q < end - begin; ++q) target[column[q]] += hp * value[q];
+          }
+        }
+        gram_.template triangularView<Eigen::StrictlyUpper>() = gram_.transpose();
+        for (Index j = 0; j < n; ++j) gram_(j, j) += Scalar(l2_of(ws_[j]));
+        return;
+      }
       for (Index i = 0; i < m_; ++i) {
         if (weight_[i] == 0) continue;
         const Index begin = ws_row_start_[std::size_t(i)], end = ws_row_start_[std::size_t(i) + 1];
@@ -833,6 +856,7 @@ class WorkingSetSolver {
       feature_gradient(f, U_, &g_[f * K_]);
       largest = std::max(largest, feature_violation(f));
     }
+    ws_gradient_current_ = true;
     return largest;
   }
 
@@ -977,6 +1001,9 @@ class WorkingSetSolver {
 
   /// x += step d on the working set; Z, U, H and value_ follow.
   void apply_direction(double step) {
+    // After a line search A d is at hand: the margins move by step * A d in one pass over the
+    // rows instead of one over the working set's nonzeros.
+    const bool image = direction_image_current_;
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
       for (Index c = 0; c < K_; ++c) {
@@ -986,9 +1013,12 @@ class WorkingSetSolver {
         x_[f * K_ + c] += delta;
         const double after = double(x_[f * K_ + c]);
         penalty_ += l1_of(f) * (std::abs(after) - std::abs(before)) + 0.5 * l2_of(f) * (after * after - before * before);
-        A_.for_each_in_col(f, [&](Index i, Scalar a) { Z_[i * K_ + c] += a * delta; });
+        if (!image) A_.for_each_in_col(f, [&](Index i, Scalar a) { Z_[i * K_ + c] += a * delta; });
       }
     }
+    if (image) Z_.noalias() += Scalar(step) * direction_image_;
+    direction_image_current_ = false;
+    ws_gradient_current_ = false;
     refresh_rows();
   }
 
@@ -1007,6 +1037,7 @@ class WorkingSetSolver {
         A_.for_each_in_col(f, [&](Index i, Scalar a) { direction_image_[i * K_ + c] += a * delta; });
       }
     }
+    direction_image_current_ = true;
     if (!(predicted < 0)) return false;  // no descent direction left at this precision
     // A decrease F cannot even represent: the step is at rounding level, take it.
     if (-predicted <= 1e-15 * (std::abs(value_) + 1)) {
@@ -1103,7 +1134,9 @@ class WorkingSetSolver {
   double value_ = 0, penalty_ = 0;
   double reference_ = 1;  ///< the violation tol is relative to
   Vec<Scalar> zero_gradient_;
-  std::vector<Index> ws_;
+  std::vector<Index> ws_, gathered_;
+  bool direction_image_current_ = false;  ///< direction_image_ = A d for the current d_
+  bool ws_gradient_current_ = false;      ///< g_ is current on the working set
   std::vector<std::pair<double, Index>> order_;
   Vec<Scalar> d_, curvature_, model_residual_, trial_residual_, direction_image_, model_gradient_;
   Mat<Scalar> gram_;
