@@ -429,7 +429,7 @@ class LoLReformulator:
             revised = self._cached_revisions(index, judged, store)
             weight = config.get("orig_weight", original["orig_weight"])
             runs = {q: index.search_vector(r.combined(weight), 1000) for q, r in revised.items()}
-            score = evaluate(runs, qrels)["map"]
+            score = evaluate(runs, {q: qrels[q] for q in judged})["map"]
             results.append(dict(config, map=score))
             if self.verbose:
                 print(f"LoL fit: {config} MAP {score:.4f}", flush=True)

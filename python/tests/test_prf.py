@@ -280,12 +280,13 @@ def test_lol_fit_picks_the_best_configuration_and_reuses_the_cache():
     assert lol.best_score_ == max(r["map"] for r in lol.cv_results_)
     assert {k: getattr(lol, k) for k in grid} == lol.best_params_
     runs = {q: lol.search(index, t) for q, t in train.items()}
-    assert prf.evaluate(runs, qrels)["map"] == pytest.approx(lol.best_score_)
+    train_qrels = {q: qrels[q] for q in train}
+    assert prf.evaluate(runs, train_qrels)["map"] == pytest.approx(lol.best_score_)
     before = dict(cache)
     prf.LoLReformulator(param_grid=grid).fit(index, train, qrels, cache=cache)
     assert cache.keys() == before.keys()
-    base = prf.evaluate({q: index.search(t) for q, t in train.items()}, qrels)["map"]
-    assert lol.best_score_ > base
+    base = prf.evaluate({q: index.search(t) for q, t in train.items()}, train_qrels)["map"]
+    assert lol.best_score_ > base > 0.2  # MAP over the training queries, not diluted by the others
 
 
 def test_lol_refuses_bad_parameters():
