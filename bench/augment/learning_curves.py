@@ -8,7 +8,7 @@
 For every dataset, labelled-set size (examples per class) and seed: draw the labelled set from
 the training split, use the rest of the split as unlabelled text, and fit
 `AugmentedTextClassifier` with no augmentation, each augmenter alone, and the default
-configuration (all four, ConfidenceFilter(0.7), aug_weight="cv"); report test accuracy as
+configuration (all four, ConfidenceFilter(), aug_weight="cv"); report test accuracy as
 mean ± std over the seeds, the change against no augmentation, and the weights chosen. Writes
 results.md, results.json and curves.png to the output directory. Needs ../shared/data/text
 (a dataset that is absent is skipped), python3-nltk is not needed; WordNet (wordnet-base) is.
@@ -28,14 +28,18 @@ import datasets  # noqa: E402
 CONFIGS = ("none", "EDA", "SynonymReplacement", "NGramGenerator", "PseudoLabels", "default")
 
 
-def make_classifier(config, seed, threshold, max_ratio):
+def make_classifier(config, seed, threshold, max_ratio, balance):
     from southwell import augment
     single = {"EDA": augment.EDA, "SynonymReplacement": augment.SynonymReplacement,
               "NGramGenerator": augment.NGramGenerator, "PseudoLabels": augment.PseudoLabels}
     kwargs = {"random_state": seed}
-    if threshold is not None or max_ratio is not None:
-        kwargs["filter"] = augment.ConfidenceFilter(threshold=0.7 if threshold is None else threshold,
-                                                    max_ratio=max_ratio)
+    if threshold is not None or max_ratio is not None or balance != "default":
+        options = {"max_ratio": max_ratio}
+        if threshold is not None:
+            options["threshold"] = threshold
+        if balance != "default":
+            options["balance"] = None if balance == "none" else balance
+        kwargs["filter"] = augment.ConfidenceFilter(**options)
     if config == "none":
         return augment.AugmentedTextClassifier(augmenters=[], aug_weight=0.0, **kwargs)
     if config == "default":
@@ -44,7 +48,7 @@ def make_classifier(config, seed, threshold, max_ratio):
 
 
 def run_task(task):
-    name, root, per_class, seed, configs, threshold, max_ratio = task
+    name, root, per_class, seed, configs, threshold, max_ratio, balance = task
     train_texts, train_y, test_texts, test_y = datasets.load(name, root)
     chosen = datasets.labelled_subset(train_y, per_class, seed)
     rest = np.setdiff1d(np.arange(len(train_texts)), chosen)
@@ -53,7 +57,7 @@ def run_task(task):
     out = {}
     for config in configs:
         start = time.perf_counter()
-        clf = make_classifier(config, seed, threshold, max_ratio).fit(labelled, train_y[chosen], unlabeled=unlabeled)
+        clf = make_classifier(config, seed, threshold, max_ratio, balance).fit(labelled, train_y[chosen], unlabeled=unlabeled)
         out[config] = {"accuracy": float(clf.score(test_texts, test_y)), "weight": clf.aug_weight_,
                        "report": clf.augmentation_report_, "seconds": time.perf_counter() - start}
     return name, per_class, seed, out
@@ -68,6 +72,8 @@ def main(argv=None):
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
     parser.add_argument("--threshold", type=float, default=None, help="ConfidenceFilter threshold (default: its own)")
     parser.add_argument("--max-ratio", type=float, default=None, help="ConfidenceFilter max_ratio")
+    parser.add_argument("--balance", default="default", choices=["default", "predicted", "labelled", "none"],
+                        help="ConfidenceFilter balance")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--data-root", default=os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "data",
                                                                              "text")))
@@ -84,7 +90,7 @@ def main(argv=None):
     if not names:
         print(f"no dataset found under {args.data_root}", file=sys.stderr)
         return 1
-    tasks = [(n, args.data_root, size, seed, args.configs, args.threshold, args.max_ratio)
+    tasks = [(n, args.data_root, size, seed, args.configs, args.threshold, args.max_ratio, args.balance)
              for n in names for size in args.sizes for seed in range(args.seeds)]
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # one solver thread per process
     results = {}

@@ -293,57 +293,77 @@ def cosine_knn_graph(vectors, n_neighbors):
 class ConfidenceFilter:
     """Keep an augmented text only when the classifier trained on the original data gives its
     intended class a probability of at least `threshold`; drop texts equal to a training text
-    or to an earlier augmented text.
+    or to an earlier augmented text; then keep the classes in proportion.
 
     Parameters
     ----------
-    threshold : float in [0, 1], default 0.7
-    balance : bool, default True
-        Then keep, of the texts that pass, the most confident ones of every class in the
-        proportions of the labelled classes (as many as the scarcest class allows; none when a
-        class has none). Pseudo-labels tend to pass for one class far more than for others,
-        and an unbalanced augmented set shifts the classifier toward that class.
+    threshold : float in [0, 1], default 0.5
+        0.5 measured best with the default classifier (docs/augment.md): a TF-IDF logistic
+        regression trained on a few dozen texts rarely gives any class 0.7 on a new text.
+    balance : "predicted", "labelled" or None, default "predicted"
+        Of the texts that pass, keep the most confident ones of every class in the proportions
+        the classifier predicts for all the texts this augmenter generated ("predicted": for
+        pseudo-labels, its estimate of the class mix of the unlabelled texts), or in those of
+        the labelled texts ("labelled"), as many as the scarcest class allows (none when a class
+        has none); None keeps every text that passes. Pseudo-labels pass for one class far more
+        often than for others, and an augmented set out of proportion shifts the classifier; the
+        labelled proportions are wrong when the labelled set was sampled per class.
     max_ratio : float, optional
         Keep at most max_ratio × (labelled texts of the class) texts per class and augmenter,
         the most confident first (None: no cap).
     """
 
-    def __init__(self, threshold: float = 0.7, balance: bool = True, max_ratio: Optional[float] = None) -> None:
+    _BALANCE = ("predicted", "labelled", None)
+
+    def __init__(self, threshold: float = 0.5, balance: Optional[str] = "predicted",
+                 max_ratio: Optional[float] = None) -> None:
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (0 <= threshold <= 1):
             raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+        if balance not in self._BALANCE:
+            raise ValueError(f"balance must be 'predicted', 'labelled' or None, got {balance!r}")
         if max_ratio is not None and (isinstance(max_ratio, bool) or not isinstance(max_ratio, (int, float))
                                       or not (max_ratio > 0) or math.isinf(max_ratio)):
             raise ValueError(f"max_ratio must be a finite number > 0 or None, got {max_ratio!r}")
         self.threshold = float(threshold)
-        self.balance = bool(balance)
+        self.balance = balance
         self.max_ratio = None if max_ratio is None else float(max_ratio)
 
-    def select(self, texts: Sequence[str], codes: np.ndarray, intended_probability: np.ndarray, seen: set,
+    def select(self, texts: Sequence[str], codes: np.ndarray, probability: np.ndarray, seen: set,
                class_counts: np.ndarray) -> np.ndarray:
-        """Boolean mask of the texts to keep (`codes`: intended class indices; `class_counts`:
-        labelled texts per class); adds the kept texts to `seen`."""
+        """Boolean mask of the texts to keep. `codes`: intended class indices; `probability`:
+        the classifier's class probabilities of the texts (rows); `class_counts`: labelled
+        texts per class. Adds the kept texts to `seen`."""
+        intended = probability[np.arange(len(texts)), codes] if len(texts) else np.zeros(0)
         passed = np.zeros(len(texts), dtype=bool)
         keys = [" ".join(t.split()) for t in texts]
         fresh = set()
         for i, key in enumerate(keys):
-            if intended_probability[i] >= self.threshold and key and key not in seen and key not in fresh:
+            if intended[i] >= self.threshold and key and key not in seen and key not in fresh:
                 passed[i] = True
                 fresh.add(key)
         keep = passed
-        if (self.balance or self.max_ratio is not None) and passed.any():
-            available = np.bincount(codes[passed], minlength=len(class_counts))
-            scales = available / class_counts if self.balance else np.full(len(class_counts), np.inf)
-            scales = np.full(len(class_counts), np.min(scales)) if self.balance else scales
+        if (self.balance is not None or self.max_ratio is not None) and passed.any():
+            classes = len(class_counts)
+            quotas = np.full(classes, np.inf)
+            if self.balance is not None:
+                if self.balance == "predicted":
+                    shares = np.bincount(probability.argmax(axis=1), minlength=classes) / len(texts)
+                else:
+                    shares = class_counts / class_counts.sum()
+                available = np.bincount(codes[passed], minlength=classes)
+                with np.errstate(divide="ignore"):
+                    scale = np.min(np.where(shares > 0, available / shares, np.inf))
+                quotas = np.floor(scale * shares + 1e-9)
             if self.max_ratio is not None:
-                scales = np.minimum(scales, self.max_ratio)
+                quotas = np.minimum(quotas, np.floor(self.max_ratio * class_counts + 1e-9))
             keep = np.zeros_like(passed)
-            for c, count in enumerate(class_counts):
+            for c in range(classes):
                 members = np.flatnonzero(passed & (codes == c))
-                best = members[np.argsort(-intended_probability[members], kind="stable")]
-                quota = len(best) if np.isinf(scales[c]) else int(np.floor(scales[c] * count + 1e-9))
-                keep[best[:quota]] = True
+                best = members[np.argsort(-intended[members], kind="stable")]
+                keep[best[:len(best) if np.isinf(quotas[c]) else int(quotas[c])]] = True
         seen.update(keys[i] for i in np.flatnonzero(keep))
         return keep
 
     def __repr__(self):
-        return f"ConfidenceFilter(threshold={self.threshold!r}, balance={self.balance!r}, max_ratio={self.max_ratio!r})"
+        return (f"ConfidenceFilter(threshold={self.threshold!r}, balance={self.balance!r}, "
+                f"max_ratio={self.max_ratio!r})")

@@ -65,7 +65,7 @@ class AugmentedTextClassifier(ClassifierMixin, BaseEstimator):
         `PseudoLabels` runs first, so that the n-gram models also learn from the unlabelled
         texts it labelled (and the filter kept).
     filter : ConfidenceFilter, optional
-        Default ``ConfidenceFilter(threshold=0.7)``.
+        Default ``ConfidenceFilter(threshold=0.5, balance="predicted")``.
     aug_weight : "cv" or float >= 0, default "cv"
         Weight of every augmented sample in the loss (labelled samples weigh 1). "cv" chooses it
         from `weight_grid` (0 included) by stratified cross-validation on the labelled texts,
@@ -167,8 +167,7 @@ class AugmentedTextClassifier(ClassifierMixin, BaseEstimator):
                                                             != labels).any():
                     raise ValueError(f"augmenter {name} produced labels that are not classes of y")
                 probability = base.predict_proba(self.vectorizer_.transform(generated))
-                keep = filter_.select(generated, codes, probability[np.arange(len(generated)), codes], seen,
-                                      class_counts)
+                keep = filter_.select(generated, codes, probability, seen, class_counts)
             chosen = [t for t, k in zip(generated, keep) if k]
             if isinstance(augmenter, PseudoLabels):
                 context["pseudo"] = (chosen, labels[keep])

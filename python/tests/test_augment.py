@@ -120,26 +120,44 @@ def test_pseudo_labels_follow_the_graph(rng):
 def test_confidence_filter_threshold_duplicates_and_balance():
     texts = ["a b", "a  b", "c d", "e f", "g h", "i j", "k l"]
     codes = np.array([0, 0, 0, 1, 1, 1, 1])
-    probability = np.array([0.9, 0.95, 0.5, 0.8, 0.99, 0.75, 0.71])
+    intended = np.array([0.9, 0.95, 0.5, 0.8, 0.99, 0.75, 0.71])
+    probability = np.column_stack([np.where(codes == 0, intended, 1 - intended),
+                                   np.where(codes == 1, intended, 1 - intended)])
     seen = {"i j"}
-    keep = augment.ConfidenceFilter(0.7, balance=False).select(texts, codes, probability, set(seen), np.array([1, 1]))
+    keep = augment.ConfidenceFilter(0.7, balance=None).select(texts, codes, probability, set(seen), np.array([1, 1]))
     # "a  b" repeats "a b"; "c d" is below the threshold; "i j" is a training text.
     assert keep.tolist() == [True, False, False, True, True, False, True]
     seen_after = set(seen)
-    keep = augment.ConfidenceFilter(0.7).select(texts, codes, probability, seen_after, np.array([1, 1]))
-    # Balanced: class 0 has one text that passes, so class 1 keeps its single most confident one.
+    keep = augment.ConfidenceFilter(0.7, balance="labelled").select(texts, codes, probability, seen_after,
+                                                                   np.array([1, 1]))
+    # Labelled proportions 1:1: class 0 has one text that passes, so class 1 keeps its most confident one.
     assert keep.tolist() == [True, False, False, False, True, False, False]
     assert seen_after == {"i j", "a b", "g h"}
-    keep = augment.ConfidenceFilter(0.7, balance=False, max_ratio=1).select(texts, codes, probability, set(),
-                                                                            np.array([1, 2]))
+    # Predicted proportions: the classifier's argmax gives class 0 to 3 texts ("c d", a 0.5 tie,
+    # counts as class 0) and class 1 to 4; one class-0 text survives, so the quotas are
+    # floor(7/3 · 3/7) = 1 and floor(7/3 · 4/7) = 1.
+    keep = augment.ConfidenceFilter(0.7).select(texts, codes, probability, set(seen), np.array([1, 1]))
+    assert keep.tolist() == [True, False, False, False, True, False, False]
+    # Class 1 predicted for 6 of 7 texts: its 4 survivors (threshold 0) allow 4 · 1/6 < 1 text of
+    # class 0, so only class 1 is kept; labelled proportions would keep 2 of each.
+    skewed = probability.copy()
+    skewed[1] = skewed[2] = [0.4, 0.6]
+    keep = augment.ConfidenceFilter(0.0).select(texts, codes, skewed, set(), np.array([1, 1]))
+    assert keep.tolist() == [False, False, False, True, True, True, True]
+    keep = augment.ConfidenceFilter(0.0, balance="labelled").select(texts, codes, skewed, set(), np.array([1, 1]))
+    assert keep.tolist() == [True, False, True, True, True, False, False]
+    keep = augment.ConfidenceFilter(0.7, balance=None, max_ratio=1).select(texts, codes, probability, set(),
+                                                                          np.array([1, 2]))
     assert keep.tolist() == [True, False, False, True, True, False, False]
+    with pytest.raises(ValueError, match="balance"):
+        augment.ConfidenceFilter(balance=True)
 
 
 def test_weighted_fit_matches_scikit_learn(rng):
     texts, y = corpus()
     extra = ["the team scored a goal", "bake and serve the soup"]
     clf = augment.AugmentedTextClassifier(augmenters=[augment.NGramGenerator(generator=lambda t, n: extra[:n])],
-                                          filter=augment.ConfidenceFilter(0.0, balance=False), aug_weight=0.3,
+                                          filter=augment.ConfidenceFilter(0.0, balance=None), aug_weight=0.3,
                                           C=2.0, random_state=0)
     clf.fit(texts, y)
     # The generator gives both texts to each class: class 0 keeps them, class 1's copies are duplicates.
@@ -161,7 +179,7 @@ def test_cv_weight_keeps_zero_when_augmentation_is_noise():
         other = COOKING if texts_of_class[0] in SPORT else SPORT
         return [t + " indeed" for t in other][:n]
 
-    clf = augment.AugmentedTextClassifier(augmenters=[wrong], filter=augment.ConfidenceFilter(0.0, balance=False),
+    clf = augment.AugmentedTextClassifier(augmenters=[wrong], filter=augment.ConfidenceFilter(0.0, balance=None),
                                           weight_grid=(0.0, 1.0, 3.0), cv=3, random_state=0).fit(texts, y)
     assert clf.aug_weight_ == 0.0 and clf.cv_scores_[0.0] > clf.cv_scores_[3.0]
     assert clf.score(texts, y) == 1.0
