@@ -14,15 +14,10 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import scipy.sparse as sp
 
+from ._inputs import integer_at_least
 from ._wordnet import DEFAULT_ROOT, WordNet
 
 __all__ = ["Augmenter", "EDA", "SynonymReplacement", "NGramGenerator", "PseudoLabels", "ConfidenceFilter"]
-
-
-def _count(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _fraction(value, name):
@@ -60,7 +55,7 @@ class EDA(Augmenter):
     name = "EDA"
 
     def __init__(self, n_per_text: int = 4, alpha: float = 0.1) -> None:
-        self.n_per_text = _count(n_per_text, "n_per_text", 1)
+        self.n_per_text = integer_at_least(n_per_text, "n_per_text", 1)
         self.alpha = _fraction(alpha, "alpha")
 
     def generate(self, texts, labels, rng, context):
@@ -101,7 +96,7 @@ class SynonymReplacement(Augmenter):
     name = "SynonymReplacement"
 
     def __init__(self, n_per_text: int = 4, alpha: float = 0.1, wordnet_root: str = DEFAULT_ROOT) -> None:
-        self.n_per_text = _count(n_per_text, "n_per_text", 1)
+        self.n_per_text = integer_at_least(n_per_text, "n_per_text", 1)
         self.alpha = _fraction(alpha, "alpha")
         self.wordnet_root = wordnet_root
         self._wordnet: Optional[WordNet] = None
@@ -156,12 +151,12 @@ class NGramGenerator(Augmenter):
 
     def __init__(self, order: int = 3, per_text: float = 2.0, max_length: int = 40,
                  generator: Optional[Callable[[List[str], int], List[str]]] = None) -> None:
-        self.order = _count(order, "order", 1)
+        self.order = integer_at_least(order, "order", 1)
         if isinstance(per_text, bool) or not isinstance(per_text, (int, float)) or not (per_text > 0) \
                 or math.isinf(per_text):
             raise ValueError(f"per_text must be a finite number > 0, got {per_text!r}")
         self.per_text = float(per_text)
-        self.max_length = _count(max_length, "max_length", 1)
+        self.max_length = integer_at_least(max_length, "max_length", 1)
         if generator is not None and not callable(generator):
             raise TypeError("generator must be callable: generator(texts_of_class, n) -> list of str")
         self.generator = generator
@@ -238,8 +233,8 @@ class PseudoLabels(Augmenter):
 
     def __init__(self, n_neighbors: int = 10, max_unlabeled: Optional[int] = None,
                  class_mass_normalization: bool = True) -> None:
-        self.n_neighbors = _count(n_neighbors, "n_neighbors", 1)
-        self.max_unlabeled = None if max_unlabeled is None else _count(max_unlabeled, "max_unlabeled", 1)
+        self.n_neighbors = integer_at_least(n_neighbors, "n_neighbors", 1)
+        self.max_unlabeled = None if max_unlabeled is None else integer_at_least(max_unlabeled, "max_unlabeled", 1)
         self.class_mass_normalization = bool(class_mass_normalization)
 
     def generate(self, texts, labels, rng, context):

@@ -17,6 +17,13 @@ from . import _core
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+def integer_at_least(value, name, minimum):
+    """int(value), or ValueError unless value is an integer (not a bool) >= minimum."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def float_dtype(dtype, what):
     """The float dtype Southwell computes in for data of `dtype` (float32 stays float32)."""
     dtype = np.dtype(dtype)

@@ -8,6 +8,8 @@ from typing import Callable, Dict, Iterable, List, Mapping, Tuple, Union
 import numpy as np
 import scipy.sparse as sp
 
+from ._inputs import integer_at_least
+
 __all__ = ["Analyzer", "Index", "RM3"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -150,7 +152,7 @@ class Index:
     def search_vector(self, query: Mapping[int, float], k: int = 1000) -> List[Tuple[str, float]]:
         """The k best documents for a weighted query, best first; only documents that share a
         term with the query (score > 0); ties broken by index order."""
-        k = _positive(k, "k")
+        k = integer_at_least(k, "k", 1)
         scores = self.scores(query)
         matching = np.flatnonzero(scores > 0)
         if matching.size > k:
@@ -161,12 +163,6 @@ class Index:
     def search(self, text: str, k: int = 1000) -> List[Tuple[str, float]]:
         """BM25 retrieval: [(doc_id, score), ...] best first."""
         return self.search_vector(self.query_vector(text), k)
-
-
-def _positive(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
 
 
 def normalised(vector: Mapping[int, float]) -> Dict[int, float]:
@@ -186,8 +182,8 @@ class RM3:
     """
 
     def __init__(self, fb_docs: int = 10, fb_terms: int = 20, orig_weight: float = 0.5) -> None:
-        self.fb_docs = _positive(fb_docs, "fb_docs")
-        self.fb_terms = _positive(fb_terms, "fb_terms")
+        self.fb_docs = integer_at_least(fb_docs, "fb_docs", 1)
+        self.fb_terms = integer_at_least(fb_terms, "fb_terms", 1)
         if not (0 <= float(orig_weight) <= 1):
             raise ValueError(f"orig_weight must be in [0, 1], got {orig_weight!r}")
         self.orig_weight = float(orig_weight)

@@ -10,18 +10,12 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._inputs import vector
+from ._inputs import integer_at_least, vector
 from ._minimize import Result
 from ._problems import Problem, _Glm
 
 #: How `Result.selection/partition/update` describe a working-set solve.
 WORKING_SET_RULES = ("gs-s working set", "variable", "prox-newton")
-
-
-def _count(value, name, minimum):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _finite(value, name, minimum=0.0, strict=False):
@@ -69,22 +63,22 @@ def make_request(problem, *, tol=1e-6, max_iter=1000, max_epochs=1_000_000, thre
         request.x0 = problem._vector(x0, "x0")
     options = request.options
     options.tol = _finite(tol, "tol")
-    options.max_iterations = _count(max_iter, "max_iter", 1)
-    options.max_epochs = _count(max_epochs, "max_epochs", 1)
-    options.threads = 0 if threads is None else _count(threads, "threads", 1)
+    options.max_iterations = integer_at_least(max_iter, "max_iter", 1)
+    options.max_epochs = integer_at_least(max_epochs, "max_epochs", 1)
+    options.threads = 0 if threads is None else integer_at_least(threads, "threads", 1)
     options.time_limit_seconds = math.inf if time_limit is None else _finite(time_limit, "time_limit", 0.0, True)
     options.verbose = bool(verbose)
     options.record_history = bool(record_history)
-    options.initial_working_set = _count(working_set_size, "working_set_size", 1)
+    options.initial_working_set = integer_at_least(working_set_size, "working_set_size", 1)
     options.growth = _finite(growth, "growth", 1.0)
     options.inner_tolerance = _finite(inner_tolerance, "inner_tolerance", 0.0, True)
     if options.inner_tolerance >= 1:
         raise ValueError(f"inner_tolerance must be < 1, got {inner_tolerance}")
-    options.anderson_memory = _count(anderson_memory, "anderson_memory", 0)
+    options.anderson_memory = integer_at_least(anderson_memory, "anderson_memory", 0)
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
     request.callback = callback
-    request.callback_every = _count(callback_every, "callback_every", 1)
+    request.callback_every = integer_at_least(callback_every, "callback_every", 1)
     request.x_shape = list(problem.shape)
     return request
 
