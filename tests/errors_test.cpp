@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "southwell/io/readers.hpp"
 #include "test_problems.hpp"
@@ -182,6 +183,29 @@ TEST(ReaderErrors, VectorFile) {
   EXPECT_EQ(io::read_vector(write_temp("v.txt", "1\n\n# x\n-2.5e3\n")), (std::vector<double>{1, -2500}));
   expect_error<ParseError>([&] { io::read_vector(write_temp("v.txt", "1\n2 3\n")); }, ":2: expected one number per line");
   expect_error<ParseError>([&] { io::read_vector(write_temp("v.txt", "1\ninf\n")); }, ":2: value 'inf' is not finite");
+}
+
+/// A few bytes must not be able to ask for gigabytes: sizes above ReadLimits::max_dimension are a
+/// ParseError before anything is allocated (found while writing the fuzz targets).
+TEST(ReaderErrors, SizeLimitsAreCheckedBeforeAllocating) {
+  io::ReadLimits limits;
+  limits.max_dimension = 1000;
+  std::istringstream huge_feature("1 1:1 2000000000:1\n");
+  expect_error<ParseError>([&] { io::read_libsvm(huge_feature, "f.svm", limits); },
+                           "f.svm:1: feature index 2000000000 exceeds the limit 1000");
+  std::istringstream huge_matrix("%%MatrixMarket matrix coordinate real general\n5000000000 2 1\n1 1 1\n");
+  expect_error<ParseError>([&] { io::read_matrix_market(huge_matrix, "m.mtx"); }, "m.mtx:2: 5000000000 x 2 exceeds");
+  std::istringstream too_many("%%MatrixMarket matrix coordinate real general\n2 2 999999999999\n1 1 1\n");
+  expect_error<ParseError>([&] { io::read_matrix_market(too_many, "m.mtx", limits); }, "the matrix has only 4 positions");
+  std::istringstream big_node("0 5000\n");
+  expect_error<ParseError>([&] { io::read_edge_list(big_node, "g.tsv", 0, limits); }, "g.tsv:1: node id 5000 exceeds");
+  std::istringstream graph("0 1\n");
+  EXPECT_THROW(io::read_edge_list(graph, "g.tsv", 5000, limits), InvalidArgument);
+  // Within the limits, the stream readers agree with the path readers.
+  std::istringstream small("1 1:0.5 3:2\n-1 2:1e-3\n");
+  const io::LibsvmData d = io::read_libsvm(small, "s.svm", limits);
+  EXPECT_EQ(d.X.cols(), 3);
+  EXPECT_EQ(d.X.coeff(1, 1), 1e-3);
 }
 
 }  // namespace

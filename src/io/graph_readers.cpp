@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -11,10 +10,12 @@
 namespace southwell::io {
 namespace {
 
-long long parse_node(std::string_view token, const std::string& path, long long line) {
+long long parse_node(std::string_view token, const std::string& path, long long line, Index max_nodes) {
   const long long id = detail::parse_integer(token, path, line, "node id");
   if (id < 0) detail::fail(path, line, "node id " + std::to_string(id) + " must be >= 0 (ids are 0-based)");
-  if (id >= std::numeric_limits<int>::max()) detail::fail(path, line, "node id " + std::to_string(id) + " is too large");
+  if (id >= max_nodes)
+    detail::fail(path, line, "node id " + std::to_string(id) + " exceeds the limit of " + std::to_string(max_nodes) +
+                                 " nodes (ReadLimits::max_dimension)");
   return id;
 }
 
@@ -27,9 +28,16 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-EdgeList read_edge_list(const std::string& path, Index nodes) {
-  if (nodes < 0) throw InvalidArgument("read_edge_list: nodes must be >= 0");
+EdgeList read_edge_list(const std::string& path, Index nodes, const ReadLimits& limits) {
   std::ifstream in = detail::open_or_throw(path);
+  return read_edge_list(in, path, nodes, limits);
+}
+
+EdgeList read_edge_list(std::istream& in, const std::string& path, Index nodes, const ReadLimits& limits) {
+  if (nodes < 0) throw InvalidArgument("read_edge_list: nodes must be >= 0");
+  if (nodes > limits.max_dimension)
+    throw InvalidArgument("read_edge_list: nodes " + std::to_string(nodes) + " exceeds the limit " +
+                          std::to_string(limits.max_dimension) + " (ReadLimits::max_dimension)");
   struct Edge {
     int u, v;
     double w;
@@ -47,7 +55,8 @@ EdgeList read_edge_list(const std::string& path, Index nodes) {
     if (first.empty()) continue;
     const std::string_view second = detail::next_token(rest);
     if (second.empty()) detail::fail(path, line, "expected 'u v [weight]', got one field");
-    const long long u = parse_node(first, path, line), v = parse_node(second, path, line);
+    const long long u = parse_node(first, path, line, limits.max_dimension),
+                    v = parse_node(second, path, line, limits.max_dimension);
     double w = 1;
     if (const std::string_view third = detail::next_token(rest); !third.empty()) {
       w = detail::parse_double(third, path, line, "weight");
@@ -90,6 +99,10 @@ EdgeList read_edge_list(const std::string& path, Index nodes) {
 
 NodeLabels read_node_labels(const std::string& path) {
   std::ifstream in = detail::open_or_throw(path);
+  return read_node_labels(in, path);
+}
+
+NodeLabels read_node_labels(std::istream& in, const std::string& path) {
   NodeLabels result;
   std::unordered_map<long long, long long> line_of_node;
   std::string text;
@@ -109,7 +122,7 @@ NodeLabels read_node_labels(const std::string& path) {
     }
     if (fields.size() < 2 || fields.size() > 3)
       detail::fail(path, line, "expected 'node label [split]', got " + std::to_string(fields.size()) + " field(s)");
-    const long long node = parse_node(fields[0], path, line);
+    const long long node = parse_node(fields[0], path, line, ReadLimits{}.max_dimension);
     if (fields[1].empty()) detail::fail(path, line, "empty label");
     if (const auto [it, inserted] = line_of_node.emplace(node, line); !inserted)
       detail::fail(path, line, "node " + std::to_string(node) + " already labelled on line " + std::to_string(it->second));

@@ -1,4 +1,3 @@
-#include <limits>
 #include <vector>
 
 #include "parse_util.hpp"
@@ -6,8 +5,12 @@
 
 namespace southwell::io {
 
-LibsvmData read_libsvm(const std::string& path) {
+LibsvmData read_libsvm(const std::string& path, const ReadLimits& limits) {
   std::ifstream in = detail::open_or_throw(path);
+  return read_libsvm(in, path, limits);
+}
+
+LibsvmData read_libsvm(std::istream& in, const std::string& path, const ReadLimits& limits) {
   LibsvmData data;
   std::vector<Eigen::Triplet<double, int>> entries;
   long long features = 0;
@@ -19,6 +22,7 @@ LibsvmData read_libsvm(const std::string& path) {
     if (token.empty()) continue;
     const double label = detail::parse_double(token, path, line, "label");
     const long long row = static_cast<long long>(data.labels.size());
+    if (row >= limits.max_dimension) detail::fail(path, line, "more samples than the limit " + std::to_string(limits.max_dimension));
     long long previous = 0;
     while (!(token = detail::next_token(rest)).empty()) {
       const auto colon = token.find(':');
@@ -29,7 +33,9 @@ LibsvmData read_libsvm(const std::string& path) {
       if (index <= previous)
         detail::fail(path, line, "feature indices must increase (" + std::to_string(index) + " after " +
                                      std::to_string(previous) + ")");
-      if (index > std::numeric_limits<int>::max()) detail::fail(path, line, "feature index too large");
+      if (index > limits.max_dimension)
+        detail::fail(path, line, "feature index " + std::to_string(index) + " exceeds the limit " +
+                                     std::to_string(limits.max_dimension) + " (ReadLimits::max_dimension)");
       previous = index;
       const double value = detail::parse_double(token.substr(colon + 1), path, line, "feature value");
       if (value != 0) entries.emplace_back(int(row), int(index - 1), value);

@@ -9,8 +9,12 @@
 
 namespace southwell::io {
 
-SparseMatrixD read_matrix_market(const std::string& path) {
+SparseMatrixD read_matrix_market(const std::string& path, const ReadLimits& limits) {
   std::ifstream in = detail::open_or_throw(path);
+  return read_matrix_market(in, path, limits);
+}
+
+SparseMatrixD read_matrix_market(std::istream& in, const std::string& path, const ReadLimits& limits) {
   std::string text;
   long long line = 1;
   if (!std::getline(in, text)) throw ParseError(path + ": empty file");
@@ -39,14 +43,24 @@ SparseMatrixD read_matrix_market(const std::string& path) {
     rows = detail::parse_integer(first, path, line, "row count");
     cols = detail::parse_integer(detail::next_token(r), path, line, "column count");
     count = detail::parse_integer(detail::next_token(r), path, line, "entry count");
+    if (!detail::next_token(r).empty()) detail::fail(path, line, "unexpected text after the size line");
     if (rows < 0 || cols < 0 || count < 0) detail::fail(path, line, "negative size");
+    if (rows > limits.max_dimension || cols > limits.max_dimension)
+      detail::fail(path, line, std::to_string(rows) + " x " + std::to_string(cols) + " exceeds the size limit " +
+                                   std::to_string(limits.max_dimension) + " (ReadLimits::max_dimension)");
     if (symmetric && rows != cols) detail::fail(path, line, "a symmetric matrix must be square");
+    // Duplicates are an error, so a file cannot list more entries than the matrix has positions.
+    const long long positions = symmetric ? rows * (rows + 1) / 2 : rows * cols;
+    if (count > positions)
+      detail::fail(path, line, std::to_string(count) + " entries declared, but the matrix has only " +
+                                   std::to_string(positions) + " positions");
     break;
   }
   if (count < 0) throw ParseError(path + ": missing size line");
 
   std::vector<Eigen::Triplet<double, int>> entries;
-  entries.reserve(std::size_t(count) * (symmetric ? 2 : 1));
+  // The declared count is only a hint until the entries are there: reserve a bounded amount.
+  entries.reserve(std::size_t(std::min<long long>(count, 1 << 22)) * (symmetric ? 2 : 1));
   long long read = 0;
   while (std::getline(in, text)) {
     ++line;

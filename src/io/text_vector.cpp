@@ -8,6 +8,10 @@ namespace southwell::io {
 
 std::vector<double> read_vector(const std::string& path) {
   std::ifstream in = detail::open_or_throw(path);
+  return read_vector(in, path);
+}
+
+std::vector<double> read_vector(std::istream& in, const std::string& path) {
   std::vector<double> values;
   std::string text;
   for (long long line = 1; std::getline(in, text); ++line) {
