@@ -261,3 +261,32 @@ TEST(Cli, HelpListsEveryRuleAndTheDefaults) {
 }
 
 }  // namespace
+
+namespace {
+
+/// The exit codes of docs/status_and_errors.md: every solver status exits 0 with the status in
+/// the summary line; a bad flag exits with CLI11's code; bad data or a bad combination with 2.
+TEST(Cli, ExitCodesFollowTheDocumentedTable) {
+  const std::string data = write_temp("codes.svm", kLeastSquares);
+  const CliRun limited = run_cli("--problem least-squares --data " + data + " --block-size 1 --tol 0 --max-iter 3");
+  EXPECT_EQ(limited.exit_code, 0) << limited.output;
+  EXPECT_EQ(last_line(limited.output).rfind("status=max-iterations iterations=3 ", 0), 0u) << limited.output;
+  const CliRun timed = run_cli("--problem least-squares --data " + data + " --block-size 1 --tol 0 --max-iter 2000000000 "
+                               "--time-limit 0.05");
+  EXPECT_EQ(timed.exit_code, 0) << timed.output;
+  EXPECT_EQ(last_line(timed.output).rfind("status=time-limit ", 0), 0u) << timed.output;
+  EXPECT_EQ(run_cli("--problem least-squares --data " + data + " --seed x").exit_code, 104);        // conversion
+  EXPECT_EQ(run_cli("--problem least-squares --data " + data + " --block-size x").exit_code, 105);  // check
+  EXPECT_EQ(run_cli("--problem least-squares --data " + data + " --tol -1").exit_code, 105);       // validation
+  EXPECT_EQ(run_cli("--data " + data).exit_code, 106);                                             // required
+  EXPECT_EQ(run_cli("--problem least-squares --data " + data + " --bogus").exit_code, 109);        // extras
+  EXPECT_EQ(run_cli("--problem least-squares --data " + data + " --l1 nan").exit_code, 2);
+  EXPECT_EQ(run_cli("--problem least-squares --data " + write_temp("e.svm", "1 0:1\n")).exit_code, 2);
+  EXPECT_EQ(run_cli("--help").exit_code, 0);
+  const CliRun unwritable = run_cli("--problem least-squares --data " + data + " --block-size 1 --output /nonexistent/dir/x.txt");
+  EXPECT_EQ(unwritable.exit_code, 2);
+  EXPECT_NE(unwritable.output.find("/nonexistent/dir/x.txt: cannot open for writing"), std::string::npos)
+      << unwritable.output;
+}
+
+}  // namespace
