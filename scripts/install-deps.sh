@@ -3,6 +3,7 @@
 # Idempotent: installs only what is missing. As a normal user it prints the apt-get line instead.
 #   --peers   also the peer solvers of the comparison suite (bench/compare): LIBLINEAR's Python
 #             interface and R's glmnet
+#   --fuzz    also clang and its libFuzzer runtime (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -14,8 +15,10 @@ packages=(
 )
 if [ "${1:-}" = "--peers" ]; then
   packages+=(python3-liblinear r-cran-glmnet)
+elif [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
 elif [ $# -gt 0 ]; then
-  echo "usage: $0 [--peers]" >&2
+  echo "usage: $0 [--peers | --fuzz]" >&2
   exit 2
 fi
 

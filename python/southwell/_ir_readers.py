@@ -2,6 +2,7 @@
 and relevance judgments, each into plain dictionaries keyed by string ids."""
 from __future__ import annotations
 
+import math
 import os
 import re
 from typing import Dict, Iterable, Optional
@@ -79,7 +80,7 @@ def read_smart(path: str, fields: Optional[Iterable[str]] = ("T", "W"), *,
 
 def _normal_id(token: str) -> str:
     token = token.strip()
-    if token.isdigit():
+    if token.isascii() and token.isdigit():  # not "²": isdigit() alone accepts what int() refuses
         return str(int(token))
     return token
 
@@ -158,7 +159,10 @@ def read_qrels(path: str, format: str = "trec") -> Dict[str, Dict[str, int]]:
                                  f"got {len(fields)}")
             try:
                 if format == "trec":
-                    qid, doc, grade = fields[0], fields[2], int(float(fields[3]))
+                    value = float(fields[3])
+                    if not math.isfinite(value):
+                        raise ValueError(f"grade {fields[3]} is not finite")
+                    qid, doc, grade = fields[0], fields[2], int(value)
                 elif format == "cranfield":
                     code = int(fields[2])
                     if code not in (-1, 1, 2, 3, 4):
