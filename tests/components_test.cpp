@@ -96,5 +96,24 @@ TEST(DenseBlock, PseudoInverseHandlesSingularBlocks) {
   EXPECT_NEAR(largest_eigenvalue(H), 4, 1e-12);
 }
 
+/// Columns scaled by 1e150 and 1e-150: H = D S D. The step must be D^-1 S^-1 D^-1 g, as if the
+/// columns had unit scale; with S = [[2, 1], [1, 2]], S^-1 = [[2, -1], [-1, 2]] / 3.
+TEST(DenseBlock, SolvesAreInvariantToColumnScaling) {
+  const double big = 1e150, small = 1e-150;
+  Mat<double> H(3, 3);
+  H << 2 * big * big, big * small, 0, big * small, 2 * small * small, 0, 0, 0, 0;  // third column all zero
+  Vec<double> g(3);
+  g << 1 * big, 2 * small, 0;  // D (1, 2, 0)
+  const Vec<double> d = psd_solve(H, g);
+  EXPECT_NEAR(d[0] * big, (2 * 1 - 2) / 3.0, 1e-12);
+  EXPECT_NEAR(d[1] * small, (-1 + 2 * 2) / 3.0, 1e-12);
+  EXPECT_EQ(d[2], 0);  // an all-zero column gets no step
+  const Mat<double> inverse = psd_pseudo_inverse(H);
+  EXPECT_NEAR(inverse(0, 0) * big * big, 2 / 3.0, 1e-12);
+  EXPECT_NEAR(inverse(0, 1) * big * small, -1 / 3.0, 1e-12);
+  EXPECT_NEAR(inverse(1, 1) * small * small, 2 / 3.0, 1e-12);
+  EXPECT_EQ(inverse(2, 2), 0);
+}
+
 }  // namespace
 }  // namespace southwell

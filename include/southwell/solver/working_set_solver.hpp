@@ -41,6 +41,7 @@
 #include "southwell/core/options.hpp"
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
+#include "southwell/linalg/dense_block.hpp"
 #include "southwell/problems/softmax_loss.hpp"
 #include "southwell/problems/squared_loss.hpp"
 
@@ -138,6 +139,9 @@ class WorkingSetSolver {
       A_.for_each_in_col(f, [&](Index, Scalar a) { s += a * a; });
       col_sq_[f] = s;
     }
+    inv_col_norm_.resize(p_);
+    for (Index f = 0; f < p_; ++f)
+      inv_col_norm_[f] = col_sq_[f] > 0 && std::isfinite(double(col_sq_[f])) ? 1 / std::sqrt(double(col_sq_[f])) : 0.0;
   }
 
   Index num_features() const { return p_; }
@@ -246,10 +250,16 @@ class WorkingSetSolver {
 
     // The reference violation: the larger of the one at x0 and the one at 0.
     full_gradient(nullptr);
+    // Convergence needs the violation divided by the column norms to fall by tol as well: the plain
+    // one alone is dominated by the largest-scale columns and can stop far from the optimum.
     double reference = max_violation(candidates);
+    double scaled_reference = scaled_violation_;
     summary.initial_gradient_norm = reference;
-    if (x.cwiseAbs().maxCoeff() != 0) reference = std::max(reference, violation_at_zero(candidates));
-    const double tol_abs = options.tol * reference;
+    if (x.cwiseAbs().maxCoeff() != 0) {
+      reference = std::max(reference, violation_at_zero(candidates));
+      scaled_reference = std::max(scaled_reference, scaled_violation_);
+    }
+    const double tol_abs = options.tol * reference, tol_scaled = options.tol * scaled_reference;
     reference_ = reference > 0 ? reference : 1.0;
     record(summary, start);
 
@@ -283,7 +293,7 @@ class WorkingSetSolver {
         message = "the objective or its gradient is not finite";
         break;
       }
-      if (kkt <= tol_abs) {
+      if (kkt <= tol_abs && scaled_violation_ <= tol_scaled) {
         status = Status::Converged;
         message = "KKT violation " + format(kkt) + " <= " + format(tol_abs);
         break;
@@ -307,7 +317,11 @@ class WorkingSetSolver {
       ws_size = std::max<Index>(ws_size, std::min(options.initial_working_set, p_));
       choose_working_set(ws_size, candidates);
       summary.working_set_size = Index(ws_.size());
-      const InnerOutcome inner = solve_working_set(std::max(options.inner_tolerance * kkt, tol_abs), summary);
+      // Met in plain terms only: ask the inner solve for as much more as the scaled test lacks.
+      const double inner_target = kkt <= tol_abs
+                                      ? options.inner_tolerance * kkt * std::min(1.0, tol_scaled / scaled_violation_)
+                                      : std::max(options.inner_tolerance * kkt, tol_abs);
+      const InnerOutcome inner = solve_working_set(inner_target, summary);
       if (inner != InnerOutcome::Solved && inner != InnerOutcome::Budget) {
         status = inner == InnerOutcome::Stopped ? Status::StoppedByCallback
                  : inner == InnerOutcome::Time  ? Status::TimeLimit
@@ -459,10 +473,16 @@ class WorkingSetSolver {
       largest = std::max(largest, coordinate_violation(f, double(g_[f * K_ + c]), double(x_[f * K_ + c])));
     return largest;
   }
-  double max_violation(const std::vector<char>* candidates) const {
-    double largest = 0;
+  /// The largest violation; also sets scaled_violation_, the largest divided by its column's norm.
+  double max_violation(const std::vector<char>* candidates) {
+    double largest = 0, scaled = 0;
     for (Index f = 0; f < p_; ++f)
-      if (!candidates || (*candidates)[f]) largest = std::max(largest, feature_violation(f));
+      if (!candidates || (*candidates)[f]) {
+        const double v = feature_violation(f);
+        largest = std::max(largest, v);
+        scaled = std::max(scaled, v * inv_col_norm_[f]);
+      }
+    scaled_violation_ = scaled;
     return largest;
   }
   /// The violation at x = 0, from the gradient at 0 (computed once per solver: it does not
@@ -476,11 +496,15 @@ class WorkingSetSolver {
       load(x);
       g_ = g;
     }
-    double largest = 0;
+    double largest = 0, scaled = 0;
     for (Index f = 0; f < p_; ++f)
       if (!candidates || (*candidates)[f])
-        for (Index c = 0; c < K_; ++c)
-          largest = std::max(largest, coordinate_violation(f, double(zero_gradient_[f * K_ + c]), 0.0));
+        for (Index c = 0; c < K_; ++c) {
+          const double v = coordinate_violation(f, double(zero_gradient_[f * K_ + c]), 0.0);
+          largest = std::max(largest, v);
+          scaled = std::max(scaled, v * inv_col_norm_[f]);
+        }
+    scaled_violation_ = scaled;
     return largest;
   }
   static Index count_candidates(const std::vector<char>& c) { return Index(std::count(c.begin(), c.end(), 1)); }
@@ -709,11 +733,13 @@ class WorkingSetSolver {
   InnerOutcome gram_descent(double target, Index max_epochs, WorkingSetSummary& summary) {
     const Index n = Index(ws_.size()) * K_;
     if (model_is_smooth()) {
-      // A tiny ridge keeps the factorisation defined when unpenalised columns are collinear
-      // (and along the softmax's shift-invariant direction).
-      const Scalar ridge = Scalar(1e-12) * std::max(gram_.diagonal().maxCoeff(), Scalar(1));
-      gram_.diagonal().array() += ridge;
-      const Vec<Scalar> step = -gram_.ldlt().solve(model_gradient_);
+      // Jacobi-scaled, so that columns of any scale (1e±150) are solved alike; a tiny ridge on the
+      // unit diagonal keeps the factorisation defined when unpenalised columns are collinear (and
+      // along the softmax's shift-invariant direction).
+      const Vec<Scalar> s = jacobi_scaling(gram_);
+      Mat<Scalar> scaled = detail::unit_diagonal(gram_, s);
+      scaled.diagonal().array() += Scalar(1e-12);
+      const Vec<Scalar> step = -s.cwiseProduct(scaled.ldlt().solve(s.cwiseProduct(model_gradient_)));
       for (Index j = 0; j < n; ++j) d_[j] = std::isfinite(double(step[j])) ? step[j] : Scalar(0);
       ++summary.epochs;
       return InnerOutcome::Solved;
@@ -1133,6 +1159,8 @@ class WorkingSetSolver {
   Vec<Scalar> x_, Z_, U_, H_, g_;
   double value_ = 0, penalty_ = 0;
   double reference_ = 1;  ///< the violation tol is relative to
+  Vec<double> inv_col_norm_;     ///< 1 / ||a_f|| (0 for an all-zero column)
+  double scaled_violation_ = 0;  ///< set by max_violation and violation_at_zero
   Vec<Scalar> zero_gradient_;
   std::vector<Index> ws_, gathered_;
   bool direction_image_current_ = false;  ///< direction_image_ = A d for the current d_
