@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds Southwell and runs every test: the GoogleTest suite (ctest), the CMake package consumer
 # against a fresh install, pytest (the Python package, with Debian's /usr/bin/python3), and the suite again under
-# AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/. Pass --no-sanitizers to skip that.
+# AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/ (with the fuzzers' seed and
+# regression inputs), and the thread-safety tests under ThreadSanitizer in build-tsan/. Pass
+# --no-sanitizers to skip those.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sanitizers=1
@@ -26,11 +28,33 @@ PYTHONPATH="$root/build/python" /usr/bin/python3 -m pytest -q -p no:cacheprovide
 
 if [ "$sanitizers" = 1 ]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
-  # -O1 -g1 (the usual sanitizer setting) and only what ctest runs: keeps CI within its budget.
-  BUILD_DIR="$root/build-asan" BUILD_TARGETS="southwell_tests southwell-solve" "$root/scripts/build.sh" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+  # -O1 -g1 (the usual sanitizer setting) and only the C++ tests: keeps CI within its budget.
+  BUILD_DIR="$root/build-asan" \
+    BUILD_TARGETS="southwell_tests southwell_thread_tests southwell-solve fuzz_replays" \
+    "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
     -DSOUTHWELL_SANITIZERS=address,undefined -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF >/dev/null
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir "$root/build-asan" --output-on-failure -j "$(nproc)"
+  # The suite as two shards in two processes: one process per test (ctest) spends most of its
+  # time starting the sanitizer runtime. The fuzz replays and the thread tests go through ctest.
+  export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+  shard() {
+    OMP_NUM_THREADS=1 GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$1 "$root/build-asan/bin/southwell_tests" \
+      --gtest_brief=1 > "$root/build-asan/shard$1.log" 2>&1 || { cat "$root/build-asan/shard$1.log"; return 1; }
+    tail -n 3 "$root/build-asan/shard$1.log"
+  }
+  shard 0 & first=$!
+  shard 1 & second=$!
+  status=0
+  wait $first || status=1
+  wait $second || status=1
+  [ "$status" = 0 ] || { echo "sanitizer run failed"; exit 1; }
+  ctest --test-dir "$root/build-asan" --output-on-failure -j "$(nproc)" -R "fuzz_replay|ThreadSafety"
+
+  echo "== ThreadSanitizer (the thread-safety tests)"
+  # OpenMP runs on one thread here: libgomp is not built for TSan, so its own synchronisation
+  # would be reported as races; the threads under test are std::thread and oneTBB.
+  BUILD_DIR="$root/build-tsan" BUILD_TARGETS="southwell_thread_tests" "$root/scripts/build.sh" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+    -DSOUTHWELL_SANITIZERS=thread -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF >/dev/null
+  OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$root/build-tsan/bin/southwell_thread_tests"
 fi
 echo "== all tests passed"
