@@ -50,11 +50,14 @@ if [ "$sanitizers" = 1 ]; then
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$(nproc)" -R "fuzz_replay|ThreadSafety"
 
   echo "== ThreadSanitizer (the thread-safety tests)"
-  # OpenMP runs on one thread here: libgomp is not built for TSan, so its own synchronisation
-  # would be reported as races; the threads under test are std::thread and oneTBB.
+  # OpenMP runs on one thread and the oneTBB batch test is left out: libgomp and libtbb are not
+  # built for TSan, so it cannot see their synchronisation and reports races inside them (seen in
+  # TBB's partitioner). The solver code a batch runs is the code the std::thread tests race here;
+  # the batch itself is tested in the other builds.
   BUILD_DIR="$root/build-tsan" BUILD_TARGETS="southwell_thread_tests" "$root/scripts/build.sh" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
     -DSOUTHWELL_SANITIZERS=thread -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF >/dev/null
-  OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$root/build-tsan/bin/southwell_thread_tests"
+  OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$root/build-tsan/bin/southwell_thread_tests" \
+    --gtest_filter=-ThreadSafety.BatchOfSolversOnTbbMatchesOneAfterAnother
 fi
 echo "== all tests passed"

@@ -110,7 +110,7 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
         Bounds must be absent or ``lower=0`` (nonnegative coefficients).
     tol : float, default 1e-6
         Stop when the largest KKT violation is at most tol times its value at x0 or at 0,
-        whichever is larger.
+        whichever is larger, and so is the largest violation divided by its column's norm.
     max_iter : int, default 1000
         Outer iterations (one pass over the data each).
     x0 : array_like, optional

@@ -1,6 +1,8 @@
 #pragma once
 // A view of a compressed sparse column matrix, plus an optional row index (a CSR copy built on
 // demand) so that greedy rules can update the gradient of only the coordinates coupled to a step.
+// The viewed matrix is only ever read, so many designs (in many threads) may view one matrix;
+// the row index belongs to this object, which is used by one thread at a time.
 #include <Eigen/SparseCore>
 #include <cmath>
 #include <string>

@@ -11,6 +11,10 @@
 // Exceptions (InvalidArgument) come only from checks made before the first iteration. Inside
 // the loop nothing throws: a non-finite objective ends the solve with NumericalFailure and x
 // holding the last finite iterate.
+//
+// Threads: a solve writes only to `problem`, `x` and the rule objects it creates, and reads the
+// data behind the problem's design. Solves on different problem objects may run at once, also
+// over one shared matrix; one problem object serves one solve at a time (docs/status_and_errors.md).
 #include <algorithm>
 #include <chrono>
 #include <cmath>

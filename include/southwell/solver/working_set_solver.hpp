@@ -23,6 +23,10 @@
 // Full passes (gradient, row refresh) run on OpenMP threads over fixed chunks, so the result is
 // the same for every thread count. Never forms A'A or a Hessian; memory beyond the design is
 // O(m K + p K).
+//
+// Threads: a WorkingSetSolver holds the state of its solve (margins, gradient, working set), so
+// one object serves one solve at a time; any number of solvers may view the same matrix at once
+// (solve_batch runs them on oneTBB).
 #include <omp.h>
 
 #include <Eigen/Dense>
@@ -62,7 +66,8 @@ struct ElasticNetPenalty {
 
 struct WorkingSetOptions {
   /// Converged when the largest KKT violation max_j dist(-grad_j f, d g_j(x_j)) is at most
-  /// tol * max(violation at x0, violation at 0) -- the certificate of the BCD engine.
+  /// tol * max(violation at x0, violation at 0), and so is the largest violation divided by its
+  /// column's norm (so that large-scale columns cannot hide the others) -- as in the BCD engine.
   double tol = 1e-6;
   /// Outer iterations (one full gradient pass each).
   Index max_iterations = 1000;
