@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (${BUILD_DIR:-build-fuzz}/fuzz/) and runs each for
 # SECONDS (default 600) on a scratch copy of its seed corpus, so tests/fuzz/corpus stays as
-# committed. Prints executions and coverage per target; a crashing input is written to
-# ${OUT:-out/fuzz}/<target>/ (add it to tests/fuzz/regressions/<target>/ once fixed).
+# committed. Prints executions and libFuzzer's coverage counters per target, then the line
+# coverage of the parsers' sources reached by the final corpora (a clang source-based coverage
+# build of the replay programs in ${BUILD_DIR}-cov, read by llvm-cov). A crashing input is
+# written to ${OUT:-out/fuzz}/<target>/ (add it to tests/fuzz/regressions/<target>/ once fixed).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # Equivalent by hand: cmake -S . -B build -DSOUTHWELL_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ &&
 # cmake --build build && build/fuzz/libsvm_reader -max_total_time=60 tests/fuzz/corpus/libsvm_reader
@@ -32,4 +34,19 @@ for target in "${targets[@]}"; do
   ft=$(grep -o 'ft: [0-9]*' "$work/log.txt" | tail -1 | cut -d' ' -f2)
   printf '%-22s %12s %10s %8s %8s %s\n' "$target" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$result"
 done
+echo "== line coverage of the parsers by the final corpora"
+cmake -S "$root" -B "$build_dir-cov" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS="-fprofile-instr-generate -fcoverage-mapping" -DSOUTHWELL_BUILD_PYTHON=OFF \
+  -DSOUTHWELL_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build "$build_dir-cov" --parallel "$(nproc)" --target fuzz_replays >/dev/null
+rm -f "$out"/*.profraw
+objects=()
+for target in "${targets[@]}"; do
+  LLVM_PROFILE_FILE="$out/$target.profraw" "$build_dir-cov/bin/fuzz_replay_$target" "$out/$target/corpus" >/dev/null
+  [ ${#objects[@]} -eq 0 ] || objects+=(-object)
+  objects+=("$build_dir-cov/bin/fuzz_replay_$target")
+done
+llvm-profdata merge -o "$out/corpora.profdata" "$out"/*.profraw
+llvm-cov report -instr-profile "$out/corpora.profdata" "${objects[@]}" \
+  "$root"/src/io/*.cpp "$root/src/io/parse_util.hpp" "$root/solvers/solve_command.cpp"
 echo "SMART/TREC readers (Python): PYTHONPATH=build/python /usr/bin/python3 tests/fuzz/ir_readers.py --max-total-time $seconds"
