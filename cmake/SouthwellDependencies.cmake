@@ -21,6 +21,11 @@ southwell_require(TBB_FOUND "oneTBB" libtbb-dev)
 find_package(CLI11 CONFIG QUIET)
 southwell_require(CLI11_FOUND "CLI11 (command-line parsing)" libcli11-dev)
 
+if(SOUTHWELL_BUILD_MPI)
+  find_package(MPI QUIET COMPONENTS CXX)
+  southwell_require(MPI_CXX_FOUND "MPI for C++ (or configure with -DSOUTHWELL_BUILD_MPI=OFF)" "openmpi-bin libopenmpi-dev")
+endif()
+
 if(SOUTHWELL_BUILD_TESTS)
   find_package(GTest CONFIG QUIET)
   southwell_require(GTest_FOUND "GoogleTest" "libgtest-dev libgmock-dev")

@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-pytest
   python3-nltk wordnet-base
+  openmpi-bin libopenmpi-dev python3-mpi4py
 )
 if [ "${1:-}" = "--peers" ]; then
   packages+=(python3-liblinear r-cran-glmnet)

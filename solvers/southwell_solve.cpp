@@ -187,17 +187,8 @@ int solve_from_files(const Arguments& args, sw::SolverOptions options) {
     return run(problem, options, args);
   }
   if (args.problem == "logistic") {
-    // Labels are +-1, or 0/1 (0 maps to -1).
-    const bool zero_one = std::any_of(data.labels.begin(), data.labels.end(), [](double v) { return v == 0; });
-    sw::Vec<double> y(m);
-    for (Index i = 0; i < m; ++i) {
-      const double v = data.labels[i];
-      if (zero_one ? (v != 0 && v != 1) : (v != 1 && v != -1))
-        label_error(data, args.data, i,
-                    "logistic label " + number(v) + " is not in " + (zero_one ? "{0, 1}" : "{-1, +1}") +
-                        " (labels must be all -1/+1 or all 0/1)");
-      y[i] = (v == 0) ? -1.0 : v;
-    }
+    const auto labels = sw::io::logistic_targets(data, args.data);
+    const sw::Vec<double> y = Eigen::Map<const sw::Vec<double>>(labels.data(), m);
     sw::GlmProblem<Design, sw::LogisticLoss<double>> problem(Design(data.X), sw::LogisticLoss<double>(y), args.l2);
     return run(problem, options, args);
   }

@@ -33,6 +33,26 @@ struct LibsvmData {
 LibsvmData read_libsvm(const std::string& path, const ReadLimits& limits = {});
 LibsvmData read_libsvm(std::istream& in, const std::string& name, const ReadLimits& limits = {});
 
+/// The features [first, last) of a LIBSVM file (0-based), for a process that owns those columns:
+/// X has last - first columns, column 0 being feature first + 1 of the file, and every sample's
+/// label. The whole file is parsed and checked; memory is that of the kept nonzeros only.
+LibsvmData read_libsvm_columns(const std::string& path, Index first, Index last, const ReadLimits& limits = {});
+LibsvmData read_libsvm_columns(std::istream& in, const std::string& name, Index first, Index last,
+                               const ReadLimits& limits = {});
+
+/// Sample count and nonzeros per feature of a LIBSVM file, in one pass with O(features) memory:
+/// what a process needs to choose its share of the columns before reading them.
+struct LibsvmShape {
+  Index rows = 0;
+  std::vector<long long> column_nonzeros;  ///< one per feature up to the largest index used
+};
+LibsvmShape scan_libsvm(const std::string& path, const ReadLimits& limits = {});
+LibsvmShape scan_libsvm(std::istream& in, const std::string& name, const ReadLimits& limits = {});
+
+/// Logistic targets +-1 from LIBSVM labels, which must be all -1/+1 or all 0/1 (0 maps to -1);
+/// otherwise a ParseError naming the file and line.
+std::vector<double> logistic_targets(const LibsvmData& data, const std::string& name);
+
 /// Matrix Market "coordinate" files (real, integer or pattern; general or symmetric). Symmetric
 /// files are expanded to both triangles. Duplicate entries are an error.
 SparseMatrixD read_matrix_market(const std::string& path, const ReadLimits& limits = {});
