@@ -5,6 +5,7 @@
 // The last line of standard output is southwell-solve's summary plus "ranks=P rounds=R".
 #include <CLI/CLI.hpp>
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdio>
@@ -57,7 +58,8 @@ int parse(int argc, char** argv, Arguments& args, bool print) {
       ->check(CLI::PositiveNumber);
   app.add_option("--output", args.output, "write the solution, one value per line (process 0 gathers it)");
   app.add_option("--timing", args.timing,
-                 "write CSV rank,rounds,compute,wait,communicate (seconds; barriers before reductions measure the wait)");
+                 "write CSV rank,rounds,compute,wait,communicate,peak_rss_mb (seconds over the solve; barriers before "
+                 "reductions measure the wait)");
   app.add_flag("--verbose", args.verbose, "progress lines on standard error (process 0)");
   try {
     app.parse(argc, argv);
@@ -103,19 +105,23 @@ int run(const Arguments& args, MPI_Comm comm) {
                                                          : solve_local<sw::SquaredLoss<double>>(local, options, comm, x);
 
   const std::vector<double> x_full = dist::gather_solution(x, local.columns, comm);
-  double times[4] = {double(result.rounds), result.timing.compute, result.timing.wait, result.timing.communicate};
-  std::vector<double> all_times(rank == 0 ? std::size_t(4 * size) : 0);
-  MPI_Gather(times, 4, MPI_DOUBLE, all_times.data(), 4, MPI_DOUBLE, 0, comm);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);  // ru_maxrss: kilobytes on Linux
+  double times[5] = {double(result.rounds), result.timing.compute, result.timing.wait, result.timing.communicate,
+                     double(usage.ru_maxrss) / 1024.0};
+  std::vector<double> all_times(rank == 0 ? std::size_t(5 * size) : 0);
+  MPI_Gather(times, 5, MPI_DOUBLE, all_times.data(), 5, MPI_DOUBLE, 0, comm);
   if (rank != 0) return 0;
 
   if (!args.output.empty()) sw::io::write_vector(args.output, x_full.data(), Index(x_full.size()));
   if (!args.timing.empty()) {
     std::FILE* out = std::fopen(args.timing.c_str(), "w");
     if (!out) throw sw::Error(args.timing + ": cannot open for writing");
-    std::fprintf(out, "rank,rounds,compute,wait,communicate\n");
-    for (int k = 0; k < size; ++k)
-      std::fprintf(out, "%d,%.0f,%.6f,%.6f,%.6f\n", k, all_times[4 * k], all_times[4 * k + 1], all_times[4 * k + 2],
-                   all_times[4 * k + 3]);
+    std::fprintf(out, "rank,rounds,compute,wait,communicate,peak_rss_mb\n");
+    for (int k = 0; k < size; ++k) {
+      const double* t = &all_times[std::size_t(5 * k)];
+      std::fprintf(out, "%d,%.0f,%.6f,%.6f,%.6f,%.1f\n", k, t[0], t[1], t[2], t[3], t[4]);
+    }
     if (std::fclose(out) != 0) throw sw::Error(args.timing + ": write failed");
   }
   if (!result.message.empty()) std::cerr << "southwell-mpi: " << result.message << '\n';
