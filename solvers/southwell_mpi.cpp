@@ -30,7 +30,7 @@ struct Arguments {
   std::string problem, data, output, generate, timing;
   double l1 = 0, l2 = 0, tol = 1e-6, sigma = 1, local_tolerance = 0.01, time_limit = std::numeric_limits<double>::infinity();
   Index max_iter = 10000, local_epochs = 50, working_set = 256;
-  bool verbose = false;
+  bool verbose = false, no_momentum = false;
 };
 
 int parse(int argc, char** argv, Arguments& args, bool print) {
@@ -56,6 +56,7 @@ int parse(int argc, char** argv, Arguments& args, bool print) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--working-set", args.working_set, "least violating coordinates added per process and round (default 256)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--no-momentum", args.no_momentum, "plain rounds, without the safeguarded extrapolation");
   app.add_option("--output", args.output, "write the solution, one value per line (process 0 gathers it)");
   app.add_option("--timing", args.timing,
                  "write CSV rank,rounds,compute,wait,communicate,peak_rss_mb (seconds over the solve; barriers before "
@@ -95,6 +96,7 @@ int run(const Arguments& args, MPI_Comm comm) {
   options.local_tolerance = args.local_tolerance;
   options.min_working_set = args.working_set;
   options.measure_wait = !args.timing.empty();
+  options.momentum = !args.no_momentum;
   options.verbose = args.verbose;
   options.validate();
 

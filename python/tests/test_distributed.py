@@ -142,6 +142,18 @@ def test_reaches_the_single_process_optimum_and_kkt(datasets, optima, problem, p
         assert 0 < np.count_nonzero(x) < x.size
 
 
+@pytest.mark.parametrize("flags", [["--no-momentum"], ["--sigma", "0"], ["--local-epochs", "1"]])
+def test_variants_of_the_rounds_reach_the_same_optimum(datasets, optima, flags, tmp_path):
+    """Without the extrapolation, with CoCoA+'s sigma' = P, with one local epoch per round."""
+    out = tmp_path / "x.txt"
+    run = mpirun(4, [SOLVE_MPI, "--problem", "logistic", "--data", datasets["paths"]["logistic"], "--l1", "4",
+                     "--tol", "1e-9", "--output", out, *flags])
+    assert summary(run.stdout)["status"] == "converged"
+    value, violation = objective_and_violation("logistic", datasets["A"], datasets["y"], np.loadtxt(out), 4.0, 0.0)
+    assert abs(value - optima["logistic", "l1"]) <= 1e-8 * optima["logistic", "l1"]
+    assert violation <= 1e-8
+
+
 @pytest.mark.parametrize("processes", [2, 4])
 def test_same_processes_give_bitwise_the_same_solution(datasets, processes, tmp_path):
     outputs = []

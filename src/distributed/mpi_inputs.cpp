@@ -81,10 +81,16 @@ LocalShare generate_share(const std::string& spec, const std::string& problem, M
   const Index mine = Index(columns * (rank + 1) / size) - share.first;
   if (double(mine) * double(per_column) >= double(std::numeric_limits<int>::max()))
     throw InvalidArgument("generate '" + spec + "': a process's share has more than 2^31 nonzeros; use more processes");
-  std::vector<int> outer(std::size_t(mine) + 1, 0), inner, picked;
-  std::vector<double> values, targets(std::size_t(rows), 0.0);
-  inner.reserve(std::size_t(mine * per_column));
-  values.reserve(std::size_t(mine * per_column));
+  // Written straight into the compressed matrix: every column has exactly per_column entries, so
+  // the storage is allocated once, at its final size (12 bytes per nonzero, no staging copy).
+  share.A.resize(Index(rows), mine);
+  share.A.resizeNonZeros(mine * Index(per_column));
+  int* outer = share.A.outerIndexPtr();
+  int* inner = share.A.innerIndexPtr();
+  double* values = share.A.valuePtr();
+  std::vector<int> picked;
+  std::vector<double> targets(std::size_t(rows), 0.0);
+  outer[0] = 0;
   for (Index c = 0; c < mine; ++c) {
     std::seed_seq seq{std::uint64_t(seed), std::uint64_t(share.first + c)};
     std::mt19937_64 rng(seq);
@@ -97,13 +103,14 @@ LocalShare generate_share(const std::string& spec, const std::string& problem, M
       picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
     }
     const double planted = std::uniform_real_distribution<double>()(rng) < 0.1 ? normal(rng) : 0.0;
+    Index p = outer[c];
     for (const int i : picked) {
       const double a = normal(rng);
-      inner.push_back(i);
-      values.push_back(a);
+      inner[p] = i;
+      values[p++] = a;
       targets[std::size_t(i)] += a * planted;
     }
-    outer[std::size_t(c) + 1] = int(inner.size());
+    outer[c + 1] = int(p);
   }
   for (long long offset = 0; offset < rows; offset += 1 << 30)
     MPI_Allreduce(MPI_IN_PLACE, targets.data() + offset, int(std::min<long long>(1 << 30, rows - offset)), MPI_DOUBLE,
@@ -114,8 +121,6 @@ LocalShare generate_share(const std::string& spec, const std::string& problem, M
     t += noise(noise_rng);
     if (problem == "logistic") t = t >= 0 ? 1.0 : -1.0;
   }
-  share.A = Eigen::Map<const SparseMatrixD>(Index(rows), mine, Index(inner.size()), outer.data(), inner.data(),
-                                            values.data());
   share.targets = std::move(targets);
   return share;
 }
