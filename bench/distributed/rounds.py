@@ -70,19 +70,25 @@ def main():
         rows.append({"processes": processes, "rounds": rounds, "status": fields["status"],
                      "objective": float(fields["objective"]), "solve_seconds": float(fields["seconds"]),
                      "wall_seconds": wall, **{f"{k}_per_round": v for k, v in per_round.items()},
-                     "peak_rss_mb_per_process": max(float(r["peak_rss_mb"]) for r in ranks)})
+                     "peak_rss_mb_per_process": max(float(r["peak_rss_mb"]) for r in ranks),
+                     # the model's inputs: seconds per nonzero of the column work, O(rows) seconds per round
+                     "ns_per_nonzero": 1e9 * sum(float(r["columns"]) for r in ranks) / sum(float(r["nonzeros"]) for r in ranks),
+                     "row_work_per_round": max(float(r["compute"]) - float(r["columns"]) for r in ranks) / max(rounds, 1),
+                     "nonzeros_per_round": max(float(r["nonzeros"]) for r in ranks) / max(rounds, 1)})
 
     with open(out_dir / "rounds.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     print()
-    print("| P | rounds | solve s | compute / round | wait / round | reduce / round | peak RSS / process | objective |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| P | rounds | solve s | compute / round | of which O(rows) | wait / round | reduce / round | "
+          "nonzeros read / round / process | ns / nonzero | peak RSS / process | objective |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['processes']} | {r['rounds']} | {r['solve_seconds']:.2f} | {1e3 * r['compute_per_round']:.1f} ms | "
-              f"{1e3 * r['wait_per_round']:.1f} ms | {1e3 * r['communicate_per_round']:.2f} ms | "
-              f"{r['peak_rss_mb_per_process']:.0f} MB | {r['objective']:.12g} |")
+              f"{1e3 * r['row_work_per_round']:.1f} ms | {1e3 * r['wait_per_round']:.1f} ms | "
+              f"{1e3 * r['communicate_per_round']:.2f} ms | {r['nonzeros_per_round'] / 1e6:.0f} M | "
+              f"{r['ns_per_nonzero']:.2f} | {r['peak_rss_mb_per_process']:.0f} MB | {r['objective']:.12g} |")
 
     import matplotlib
     matplotlib.use("Agg")

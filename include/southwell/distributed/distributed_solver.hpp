@@ -99,6 +99,11 @@ struct Timing {
   double compute = 0;      ///< local gradient, working set, coordinate descent, line search
   double wait = 0;         ///< in barriers before reductions (only with measure_wait)
   double communicate = 0;  ///< inside the reductions
+  /// Of `compute`, the part spent over the local columns (gradient, working set, coordinate
+  /// descent) and the nonzeros it read; the rest is O(rows) work on the margins, which every
+  /// process repeats (derivatives, line search, updates of z).
+  double columns = 0;
+  double nonzeros = 0;
 };
 
 struct Result {
@@ -275,7 +280,9 @@ Result solve(const SparseMatrixD& A_local, const Loss& loss, const Options& opti
       loss.derivative(i, &z[i], &u[i]);
       loss.hessian(i, &z[i], &w[i]);
     }
+    const auto columns_start = Clock::now();
     double violation[2] = {0, 0};
+    result.timing.nonzeros += double(A_local.nonZeros());
     for (Index j = 0; j < n; ++j) {
       double s = l2 * x_local[j];
       for (int p = outer[j]; p < outer[j + 1]; ++p) s += value[p] * u[inner[p]];
@@ -284,6 +291,7 @@ Result solve(const SparseMatrixD& A_local, const Loss& loss, const Options& opti
       violation[0] = std::max(violation[0], v);
       if (column_lipschitz[j] > 0) violation[1] = std::max(violation[1], v / std::sqrt(column_lipschitz[j]));
     }
+    result.timing.columns += since(columns_start);
     pause_compute();
     reduce(violation, 2, true);
     resume_compute();
@@ -313,6 +321,7 @@ Result solve(const SparseMatrixD& A_local, const Loss& loss, const Options& opti
     }
 
     // 2. working set: the nonzeros plus the largest scaled violations among the zeros
+    const auto local_start = Clock::now();
     working_set.clear();
     candidates.clear();
     for (Index j = 0; j < n; ++j) {
@@ -336,6 +345,7 @@ Result solve(const SparseMatrixD& A_local, const Loss& loss, const Options& opti
       double h = 0;
       for (int p = outer[j]; p < outer[j + 1]; ++p) h += w[inner[p]] * value[p] * value[p];
       curvature[j] = sigma * h + l2;
+      result.timing.nonzeros += double(outer[j + 1] - outer[j]);
     }
     double first_epoch_step = 0;
     for (Index epoch = 0; epoch < options.local_epochs; ++epoch) {
@@ -351,7 +361,9 @@ Result solve(const SparseMatrixD& A_local, const Loss& loss, const Options& opti
         const double current = x_local[j] + d[j];
         const double step = detail::soft_threshold(current - s / h, l1 / h) - current;
         ++updates;
+        result.timing.nonzeros += double(outer[j + 1] - outer[j]);
         if (step == 0) continue;
+        result.timing.nonzeros += double(outer[j + 1] - outer[j]);
         d[j] += step;
         for (int p = outer[j]; p < outer[j + 1]; ++p) q[inner[p]] += step * value[p];
         largest_step = std::max(largest_step, std::abs(step) * std::sqrt(h));
@@ -359,6 +371,8 @@ Result solve(const SparseMatrixD& A_local, const Loss& loss, const Options& opti
       if (epoch == 0) first_epoch_step = largest_step;
       if (largest_step <= options.local_tolerance * first_epoch_step) break;
     }
+
+    result.timing.columns += since(local_start);
 
     // 4. one reduction: the change in margins, the change in the penalty, sign changes
     double penalty_change = 0, sign_changes = 0;
