@@ -103,7 +103,7 @@ def main():
     ax.set_xlabel("processes (one machine, %d cores)" % os.cpu_count())
     ax.set_ylabel("milliseconds per round (slowest process)")
     ax.set_title(f"southwell-mpi {args.problem}, {args.data or args.generate}", fontsize=9)
-    ax.legend()
+    ax.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(out_dir / "rounds.png", dpi=120)
     print(f"\nwrote {out_dir / 'rounds.csv'} and {out_dir / 'rounds.png'}")
