@@ -9,6 +9,7 @@
 #include <optional>
 #include <tuple>
 
+#include "error_translation.hpp"
 #include "native_problem.hpp"
 #include "working_set.hpp"
 #include "southwell/graph/label_propagation.hpp"
@@ -280,15 +281,7 @@ PYBIND11_MODULE(_core, m) {
   using southwell::Index;
   m.doc() = "Compiled core of southwell; use the functions and classes of the southwell package instead.";
 
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const southwell::InvalidArgument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const southwell::Error& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-  });
+  southwell::python::register_error_translation();
 
   py::class_<southwell::SolverOptions>(m, "SolverOptions");
   m.def("make_options", &sp::make_options, py::arg("selection"), py::arg("partition"), py::arg("update"),

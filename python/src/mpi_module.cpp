@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "error_translation.hpp"
 #include "southwell/distributed/distributed_solver.hpp"
 #include "southwell/distributed/feature_partition.hpp"
 #include "southwell/distributed/mpi_communicator.hpp"
@@ -122,15 +123,7 @@ py::dict solve(const std::string& problem, const IntArray& indptr, const IntArra
 
 PYBIND11_MODULE(_mpi, m) {
   m.doc() = "Compiled distributed solver of southwell; use southwell.distributed instead.";
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const southwell::InvalidArgument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const southwell::Error& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-  });
+  southwell::python::register_error_translation();
   // Registered after the translator above, so tried before it.
   py::register_exception<dist::ReportedElsewhere>(m, "ReportedElsewhere", PyExc_RuntimeError);
   m.def("read_share", [](const std::string& path, const std::string& problem, std::int64_t comm) {
