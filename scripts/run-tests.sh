@@ -9,13 +9,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sanitizers=1
 [ "${1:-}" = "--no-sanitizers" ] && sanitizers=0
 "$root/scripts/install-deps.sh"
+stage() { echo "== $1 (${SECONDS} s since start)"; }
 
-echo "== build"
+stage "build"
 "$root/scripts/build.sh" >/dev/null
-echo "== ctest"
+stage "ctest"
 ctest --test-dir "$root/build" --output-on-failure -j "$(nproc)"
 
-echo "== CMake package: install, then build and run examples/cpp-consumer against it"
+stage "CMake package: install, then build and run examples/cpp-consumer against it"
 prefix=$(mktemp -d)
 cmake --install "$root/build" --prefix "$prefix" >/dev/null
 cmake -S "$root/examples/cpp-consumer" -B "$prefix/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
@@ -23,16 +24,16 @@ cmake --build "$prefix/consumer-build" >/dev/null
 "$prefix/consumer-build/consumer"
 rm -rf "$prefix"
 
-echo "== pytest"
+stage "pytest"
 PYTHONPATH="$root/build/python" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$root/python/tests"
 
 if [ "$sanitizers" = 1 ]; then
-  echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+  stage "AddressSanitizer + UndefinedBehaviorSanitizer"
   # -O1 -g1 (the usual sanitizer setting) and only the C++ tests: keeps CI within its budget.
   BUILD_DIR="$root/build-asan" \
     BUILD_TARGETS="southwell_tests southwell_thread_tests southwell-solve fuzz_replays" \
     "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-    -DSOUTHWELL_SANITIZERS=address,undefined -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF >/dev/null
+    -DSOUTHWELL_SANITIZERS=address,undefined -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF -DSOUTHWELL_BUILD_MPI=OFF >/dev/null
   # The suite as two shards in two processes: one process per test (ctest) spends most of its
   # time starting the sanitizer runtime. The fuzz replays and the thread tests go through ctest.
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
@@ -49,15 +50,15 @@ if [ "$sanitizers" = 1 ]; then
   [ "$status" = 0 ] || { echo "sanitizer run failed"; exit 1; }
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$(nproc)" -R "fuzz_replay|ThreadSafety"
 
-  echo "== ThreadSanitizer (the thread-safety tests)"
+  stage "ThreadSanitizer (the thread-safety tests)"
   # OpenMP runs on one thread and the oneTBB batch test is left out: libgomp and libtbb are not
   # built for TSan, so it cannot see their synchronisation and reports races inside them (seen in
   # TBB's partitioner). The solver code a batch runs is the code the std::thread tests race here;
   # the batch itself is tested in the other builds.
   BUILD_DIR="$root/build-tsan" BUILD_TARGETS="southwell_thread_tests" "$root/scripts/build.sh" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-    -DSOUTHWELL_SANITIZERS=thread -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF >/dev/null
+    -DSOUTHWELL_SANITIZERS=thread -DSOUTHWELL_BUILD_BENCHMARKS=OFF -DSOUTHWELL_BUILD_PYTHON=OFF -DSOUTHWELL_BUILD_MPI=OFF >/dev/null
   OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$root/build-tsan/bin/southwell_thread_tests" \
     --gtest_filter=-ThreadSafety.BatchOfSolversOnTbbMatchesOneAfterAnother
 fi
-echo "== all tests passed"
+echo "== all tests passed in ${SECONDS} s"

@@ -222,6 +222,34 @@ TEST(WorkingSet, LassoDualityGapClosesAtTheSolution) {
   EXPECT_LE(primal - dual, 1e-8 * primal);
 }
 
+TEST(WorkingSet, GapSafeScreeningRemovesFeaturesAndKeepsTheSolution) {
+  // Features removed by the gap-safe test must be zero at the optimum: the KKT conditions are
+  // checked here on every feature, screened or not, and the solution matches the unscreened one.
+  const MatD A = random_design(33, 150, 400, 0.3);
+  for (const Family family : {Family::LeastSquares, Family::Logistic}) {
+    const VecD y = labels(family, A, 6, 1);
+    for (const double l2 : {0.0, 0.5}) {
+      Penalty pen;
+      pen.l1 = 0.2 * lambda_max(family, A, y, 1);
+      pen.l2 = l2;
+      if (l2 > 0) {  // weights and factors change the dual's scaling and smoothness
+        pen.weights = 0.5 + random_vector(7, 150).array().abs();
+        pen.factors = 0.5 + random_vector(8, 400).array().abs();
+      }
+      WorkingSetOptions options;
+      options.tol = 1e-10;
+      WorkingSetSummary screened, plain;
+      const VecD a = solve(family, Dense(A), y, 1, pen, options, &screened);
+      options.screening = false;
+      const VecD b = solve(family, Dense(A), y, 1, pen, options, &plain);
+      EXPECT_GT(screened.screened_out, 0) << family_name(family) << " l2 " << l2;
+      EXPECT_EQ(plain.screened_out, 0);
+      EXPECT_LE(relative_kkt(family, A, y, 1, a, pen), 1e-9) << family_name(family) << " l2 " << l2;
+      EXPECT_LE((a - b).cwiseAbs().maxCoeff(), 1e-7 * std::max(1.0, b.cwiseAbs().maxCoeff()));
+    }
+  }
+}
+
 TEST(WorkingSet, ResultDoesNotDependOnTheThreadCount) {
   const MatD A = random_design(41, 3000, 400, 0.1);  // large enough for the parallel passes
   const Eigen::SparseMatrix<double> S = A.sparseView();
