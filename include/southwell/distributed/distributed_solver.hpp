@@ -48,8 +48,8 @@ struct Options {
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   /// The curvature multiplier sigma' of the local models. 1 (default): each process's model is
   /// the loss's own quadratic model, and the line search shortens the summed step where the
-  /// processes' columns are correlated (d-GLMNET); on a9a and rcv1 it needs half to a quarter of
-  /// the rounds of the alternative. 0 = the number of processes: CoCoA+'s safe sigma' = P, for
+  /// processes' columns are correlated (d-GLMNET); on rcv1_small and the generated problems it
+  /// needs half to a quarter of the rounds of the alternative at P = 2 and 4. 0 = the number of processes: CoCoA+'s safe sigma' = P, for
   /// which the summed step needs no shortening on least squares.
   double sigma = 1;
   /// Coordinate descent epochs over the local working set per round, at most. More local work
