@@ -259,3 +259,5 @@ Summary solve(Problem& problem, const SolverOptions& options, Vec<typename Probl
 }
 
 }  // namespace southwell
+
+#include "southwell/solver/solve_instantiations.hpp"  // after the definitions it declares
