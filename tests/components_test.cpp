@@ -1,4 +1,5 @@
-// Building blocks: the max structures of greedy selection, partitions, dense block algebra.
+// Building blocks: the max structures of greedy selection, partitions, dense block algebra, the
+// designs' column products and the logistic loss's fused row evaluation.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -6,9 +7,16 @@
 #include <random>
 #include <set>
 
+#include <Eigen/SparseCore>
+#include <cmath>
+
+#include "southwell/design/dense_design.hpp"
+#include "southwell/design/intercept_design.hpp"
+#include "southwell/design/sparse_design.hpp"
 #include "southwell/linalg/dense_block.hpp"
 #include "southwell/partition/partition.hpp"
 #include "southwell/selection/chunked_max_index.hpp"
+#include "southwell/problems/logistic_loss.hpp"
 #include "southwell/selection/indexed_heap.hpp"
 
 namespace southwell {
@@ -113,6 +121,58 @@ TEST(DenseBlock, SolvesAreInvariantToColumnScaling) {
   EXPECT_NEAR(inverse(0, 1) * big * small, -1 / 3.0, 1e-12);
   EXPECT_NEAR(inverse(1, 1) * small * small, 2 / 3.0, 1e-12);
   EXPECT_EQ(inverse(2, 2), 0);
+}
+
+TEST(Designs, ColumnDotProductsMatchBruteForce) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> normal;
+  const Index m = 23, n = 9;  // column lengths 0 .. 23: every remainder of the unrolled loop
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(m, n);
+  for (Index j = 0; j < n; ++j)
+    for (Index i = 0; i < m; ++i)
+      if (Index(rng() % 9) < j) A(i, j) = normal(rng);
+  Eigen::VectorXd v(m);
+  for (Index i = 0; i < m; ++i) v[i] = normal(rng);
+  Eigen::SparseMatrix<double> S = A.sparseView();
+  S.makeCompressed();
+  const SparseDesign<double> sparse(S);
+  const DenseDesign<double> dense(A);
+  const InterceptDesign<SparseDesign<double>> with_intercept(sparse, true);
+  for (Index j = 0; j < n; ++j) {
+    long double expected = 0;
+    for (Index i = 0; i < m; ++i) expected += (long double)A(i, j) * v[i];
+    EXPECT_NEAR(sparse.col_dot(j, v.data()), double(expected), 1e-12) << "column " << j;
+    EXPECT_NEAR(dense.col_dot(j, v.data()), double(expected), 1e-12) << "column " << j;
+    EXPECT_NEAR(with_intercept.col_dot(j, v.data()), double(expected), 1e-12) << "column " << j;
+  }
+  EXPECT_NEAR(with_intercept.col_dot(n, v.data()), v.sum(), 1e-12);  // the intercept's column of ones
+}
+
+TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {
+  std::vector<double> margins;
+  for (double z : {0.0, 1e-300, 1e-8, 0.3, 2.0, 19.0, 40.0, 700.0, 745.0, 800.0}) {
+    margins.push_back(z);
+    margins.push_back(-z);
+  }
+  const Index m = Index(margins.size());
+  Vec<double> labels(2 * m);
+  for (Index i = 0; i < 2 * m; ++i) labels[i] = i < m ? 1 : -1;
+  const LogisticLoss<double> loss(labels);
+  for (Index i = 0; i < 2 * m; ++i) {
+    const double z = margins[std::size_t(i % m)];
+    double u, h, u_separate, h_separate;
+    const double value = loss.row_terms(i, &z, &u, &h);
+    loss.derivative(i, &z, &u_separate);
+    loss.diagonal_hessian(i, &z, &h_separate);
+    EXPECT_EQ(value, loss.value(i, &z)) << "z = " << z << ", y = " << labels[i];  // the same arithmetic
+    EXPECT_EQ(u, u_separate) << "z = " << z;
+    EXPECT_EQ(h, h_separate) << "z = " << z;
+    // log(1 + e^t), -y sigma(t), sigma(t)(1 - sigma(t)) with t = -y z, in long double.
+    const long double t = -labels[i] * z, sigma = 1 / (1 + std::exp(-t));
+    EXPECT_NEAR(value, double(t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t))), 1e-15 * (1 + std::abs(value)));
+    EXPECT_NEAR(u, double(-labels[i] * sigma), 1e-15);
+    EXPECT_NEAR(h, double(sigma * (1 - sigma)), 1e-15);
+  }
 }
 
 }  // namespace

@@ -38,6 +38,11 @@ class DenseDesign {
     for (Index i = 0; i < rows_; ++i) f(i, col[i]);
   }
 
+  /// sum_i A_ij v_i.
+  Scalar col_dot(Index j, const Scalar* v) const {
+    return Eigen::Map<const Vec<Scalar>>(data_ + j * rows_, rows_).dot(Eigen::Map<const Vec<Scalar>>(v, rows_));
+  }
+
   bool has_row_index() const { return true; }
   void build_row_index() {}
   Index row_nnz(Index) const { return cols_; }

@@ -36,6 +36,11 @@ class InterceptDesign {
     }
   }
 
+  Scalar col_dot(Index j, const Scalar* v) const {
+    if (j == base_.cols()) return Eigen::Map<const Vec<Scalar>>(v, base_.rows()).sum();
+    return base_.col_dot(j, v);
+  }
+
   bool has_row_index() const { return base_.has_row_index(); }
   void build_row_index() { base_.build_row_index(); }
   Index row_nnz(Index i) const { return base_.row_nnz(i) + (intercept_ ? 1 : 0); }

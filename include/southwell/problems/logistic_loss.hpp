@@ -32,6 +32,17 @@ class LogisticLoss {
     w[0] = s * (1 - s);
   }
   void diagonal_hessian(Index i, const Scalar* z, Scalar* w) const { hessian(i, z, w); }
+  /// value(), derivative() and diagonal_hessian() at once from one exp (the same arithmetic, so
+  /// the same results): the working-set solver refreshes every row after each step.
+  Scalar row_terms(Index i, const Scalar* z, Scalar* u, Scalar* w) const {
+    const Scalar t = -y_[i] * z[0];
+    const Scalar e = std::exp(-std::abs(t));
+    const Scalar near = 1 / (1 + e), far = e / (1 + e);  // sigmoid(|t|), sigmoid(-|t|)
+    u[0] = -y_[i] * (t >= 0 ? near : far);
+    const Scalar s = t >= 0 ? far : near;  // sigmoid(y z), as hessian() computes it
+    w[0] = s * (1 - s);
+    return t > 0 ? t + std::log1p(e) : std::log1p(e);
+  }
   /// sigma(1 - sigma) <= 1/4.
   Scalar bound(Index, Index, Index) const { return Scalar(0.25); }
   /// The convex conjugate of row i's loss at v = -y a, a in [0, 1]: a log a + (1 - a) log(1 - a).

@@ -33,12 +33,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "southwell/core/errors.hpp"
@@ -128,6 +130,14 @@ class WorkingSetSolver {
   static constexpr bool kQuadratic = std::is_same_v<Loss, SquaredLoss<Scalar>>;
   /// Softmax: the outputs of a row share one Hessian block.
   static constexpr bool kCoupledOutputs = std::is_same_v<Loss, SoftmaxLoss<Scalar>>;
+  /// Losses that compute a row's value, derivative and curvature together (one exp for logistic).
+  template <class L, class = void>
+  struct HasRowTerms : std::false_type {};
+  template <class L>
+  struct HasRowTerms<L, std::void_t<decltype(std::declval<const L&>().row_terms(Index(0), (const Scalar*)nullptr,
+                                                                                 (Scalar*)nullptr, (Scalar*)nullptr))>>
+      : std::true_type {};
+  static constexpr bool kFusedRowTerms = HasRowTerms<Loss>::value;
 
   /// `design` and `loss` are copied (designs are views). `sample_weight` empty means all 1.
   WorkingSetSolver(Design design, Loss loss, ElasticNetPenalty<Scalar> penalty, Vec<Scalar> sample_weight = {})
@@ -438,6 +448,7 @@ class WorkingSetSolver {
     U_.resize(m_ * K_);
     H_.resize(m_ * K_);
     if constexpr (kCoupledOutputs) P_.resize(m_ * K_);
+    row_value_.resize(m_);
     refresh_rows();
   }
 
@@ -450,15 +461,20 @@ class WorkingSetSolver {
       for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i) {
         const Scalar w = weight_[i];
         const Scalar* z = &Z_[i * K_];
-        loss_.derivative(i, z, &U_[i * K_]);
-        if constexpr (!kQuadratic) loss_.diagonal_hessian(i, z, &H_[i * K_]);
+        if constexpr (kFusedRowTerms) {
+          row_value_[i] = loss_.row_terms(i, z, &U_[i * K_], &H_[i * K_]);
+        } else {
+          loss_.derivative(i, z, &U_[i * K_]);
+          if constexpr (!kQuadratic) loss_.diagonal_hessian(i, z, &H_[i * K_]);
+          row_value_[i] = loss_.value(i, z);
+        }
         if constexpr (kCoupledOutputs) loss_.probabilities(z, &P_[i * K_]);
         for (Index c = 0; c < K_; ++c) {
           U_[i * K_ + c] *= w;
           if constexpr (kQuadratic) H_[i * K_ + c] = w;
           else H_[i * K_ + c] *= w;
         }
-        if (w != 0) s += double(w) * double(loss_.value(i, z));
+        if (w != 0) s += double(w) * double(row_value_[i]);
       }
       partial[chunk] = s;
     }
@@ -481,9 +497,7 @@ class WorkingSetSolver {
   void feature_gradient(Index f, const Vec<Scalar>& U, Scalar* out) const {
     const double l2 = l2_of(f);
     if (K_ == 1) {
-      Scalar s = 0;
-      A_.for_each_in_col(f, [&](Index i, Scalar a) { s += a * U[i]; });
-      out[0] = s + Scalar(l2) * x_[f];
+      out[0] = A_.col_dot(f, U.data()) + Scalar(l2) * x_[f];
       return;
     }
     for (Index c = 0; c < K_; ++c) out[c] = Scalar(l2) * x_[f * K_ + c];
@@ -649,6 +663,7 @@ class WorkingSetSolver {
   /// outputs) and design entries.
   static constexpr Index kGramFeatures = 2048;
   static constexpr Index kGramEntries = Index(1) << 25;
+  static_assert(kGramFeatures <= 65536, "the gathered rows store local column numbers as 16 bits");
 
   bool model_is_smooth() const {
     for (Index f : ws_)
@@ -746,7 +761,7 @@ class WorkingSetSolver {
       for (Index t = 0; t < w; ++t)
         A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) {
           const Index slot = fill[std::size_t(i)]++;
-          ws_row_column_[std::size_t(slot)] = t;
+          ws_row_column_[std::size_t(slot)] = std::uint16_t(t);
           ws_row_value_[std::size_t(slot)] = a;
         });
     } else {
@@ -779,7 +794,7 @@ class WorkingSetSolver {
           const Index begin = ws_row_start_[std::size_t(i)], end = ws_row_start_[std::size_t(i) + 1];
           if (weight_[i] == 0 || begin == end) continue;
           const Scalar* value = &ws_row_value_[std::size_t(begin)];
-          const Index* column = &ws_row_column_[std::size_t(begin)];
+          const std::uint16_t* column = &ws_row_column_[std::size_t(begin)];
           for (Index p = 0; p < end - begin; ++p) {
             const Scalar hp = H_[i] * value[p];
             Scalar* target = &gram_(0, column[p]);  // lower triangle: the row's columns ascend
@@ -1021,9 +1036,7 @@ class WorkingSetSolver {
         const double l2 = l2_of(f);
         for (Index c = 0; c < K_; ++c) grad[c] = 0;
         if (K_ == 1) {
-          Scalar s = 0;
-          A_.for_each_in_col(f, [&](Index i, Scalar a) { s += a * model_residual_[i]; });
-          grad[0] = s;
+          grad[0] = A_.col_dot(f, model_residual_.data());
         } else {
           A_.for_each_in_col(f, [&](Index i, Scalar a) {
             const Scalar* r = &model_residual_[i * K_];
@@ -1199,7 +1212,7 @@ class WorkingSetSolver {
           if (!moves) continue;
           z = zk.data();
         }
-        s += double(weight_[i]) * (double(loss_.value(i, z)) - double(loss_.value(i, &Z_[i * K_])));
+        s += double(weight_[i]) * (double(loss_.value(i, z)) - double(row_value_[i]));
       }
       partial[chunk] = s;
     }
@@ -1265,7 +1278,9 @@ class WorkingSetSolver {
   Vec<Scalar> d_, curvature_, model_residual_, trial_residual_, direction_image_, model_gradient_;
   Mat<Scalar> gram_;
   Vec<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
-  std::vector<Index> ws_row_start_, ws_row_column_;
+  Vec<Scalar> row_value_;  ///< each row's loss at Z (unweighted), for the line search's differences
+  std::vector<Index> ws_row_start_;
+  std::vector<std::uint16_t> ws_row_column_;  ///< local column numbers (< kGramFeatures): less to write and read
   std::vector<Scalar> ws_row_value_;
   Mat<Scalar> ws_block_;
   Mat<Scalar> anderson_;
