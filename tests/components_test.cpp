@@ -146,6 +146,15 @@ TEST(Designs, ColumnDotProductsMatchBruteForce) {
     EXPECT_NEAR(with_intercept.col_dot(j, v.data()), double(expected), 1e-12) << "column " << j;
   }
   EXPECT_NEAR(with_intercept.col_dot(n, v.data()), v.sum(), 1e-12);  // the intercept's column of ones
+
+  // Strided: entry i of v at v[i * 3 + 1] (one class of a row-major m x 3 array).
+  Eigen::VectorXd interleaved = Eigen::VectorXd::Constant(3 * m, 1e6);
+  for (Index i = 0; i < m; ++i) interleaved[3 * i + 1] = v[i];
+  for (Index j = 0; j < n; ++j) {
+    EXPECT_NEAR(sparse.col_dot(j, interleaved.data() + 1, 3), sparse.col_dot(j, v.data()), 1e-12);
+    EXPECT_NEAR(dense.col_dot(j, interleaved.data() + 1, 3), dense.col_dot(j, v.data()), 1e-12);
+  }
+  EXPECT_NEAR(with_intercept.col_dot(n, interleaved.data() + 1, 3), v.sum(), 1e-12);
 }
 
 TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {

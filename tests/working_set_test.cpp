@@ -181,6 +181,26 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+TEST(WorkingSet, SparseSoftmaxWithManyFeaturesSolvedOverColumnsMeetsKkt) {
+  // Working sets whose Gram matrix would be denser than the columns (n^2 > 4 K nnz(A), n = |W| K)
+  // are solved by coordinate descent over the columns, where coordinates that sit at zero rest
+  // between exact checks.
+  const Index K = 4;
+  const MatD A = random_design(43, 300, 900, 0.02);
+  const VecD y = labels(Family::Softmax, A, 5, K);
+  Penalty pen;
+  pen.l1 = 0.02 * lambda_max(Family::Softmax, A, y, K);
+  WorkingSetOptions options;
+  options.tol = 1e-9;
+  WorkingSetSummary summary;
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD x = solve(Family::Softmax, Sparse(S), y, K, pen, options, &summary);
+  const Index n = summary.working_set_size * K;
+  ASSERT_GT(double(n) * double(n), 4.0 * double(S.nonZeros()) * K) << "the test must reach the column solver";
+  EXPECT_LE(relative_kkt(Family::Softmax, A, y, K, x, pen), 1e-8);
+  EXPECT_EQ(summary.status, Status::Converged);
+}
+
 TEST(WorkingSet, IntegerSampleWeightsEqualDuplicatedRows) {
   const MatD A = random_design(21, 60, 80, 0.3);
   const VecD y = labels(Family::Logistic, A, 2, 1);

@@ -38,9 +38,11 @@ class DenseDesign {
     for (Index i = 0; i < rows_; ++i) f(i, col[i]);
   }
 
-  /// sum_i A_ij v_i.
-  Scalar col_dot(Index j, const Scalar* v) const {
-    return Eigen::Map<const Vec<Scalar>>(data_ + j * rows_, rows_).dot(Eigen::Map<const Vec<Scalar>>(v, rows_));
+  /// sum_i A_ij v[i * stride].
+  Scalar col_dot(Index j, const Scalar* v, Index stride = 1) const {
+    const Eigen::Map<const Vec<Scalar>> column(data_ + j * rows_, rows_);
+    if (stride == 1) return column.dot(Eigen::Map<const Vec<Scalar>>(v, rows_));
+    return column.dot(Eigen::Map<const Vec<Scalar>, 0, Eigen::InnerStride<>>(v, rows_, Eigen::InnerStride<>(stride)));
   }
 
   bool has_row_index() const { return true; }

@@ -36,9 +36,11 @@ class InterceptDesign {
     }
   }
 
-  Scalar col_dot(Index j, const Scalar* v) const {
-    if (j == base_.cols()) return Eigen::Map<const Vec<Scalar>>(v, base_.rows()).sum();
-    return base_.col_dot(j, v);
+  /// sum_i A_ij v[i * stride].
+  Scalar col_dot(Index j, const Scalar* v, Index stride = 1) const {
+    if (j == base_.cols())
+      return Eigen::Map<const Vec<Scalar>, 0, Eigen::InnerStride<>>(v, base_.rows(), Eigen::InnerStride<>(stride)).sum();
+    return base_.col_dot(j, v, stride);
   }
 
   bool has_row_index() const { return base_.has_row_index(); }

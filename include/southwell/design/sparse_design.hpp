@@ -63,18 +63,18 @@ class SparseDesign {
     for (StorageIndex p = outer_[j], end = outer_[j + 1]; p < end; ++p) f(Index(inner_[p]), values_[p]);
   }
 
-  /// sum_i A_ij v_i, in four partial sums: one running sum would wait on every addition.
-  Scalar col_dot(Index j, const Scalar* v) const {
+  /// sum_i A_ij v[i * stride], in four partial sums: one running sum would wait on every addition.
+  Scalar col_dot(Index j, const Scalar* v, Index stride = 1) const {
     Scalar s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     StorageIndex p = outer_[j];
     const StorageIndex end = outer_[j + 1];
     for (; p + 4 <= end; p += 4) {
-      s0 += values_[p] * v[inner_[p]];
-      s1 += values_[p + 1] * v[inner_[p + 1]];
-      s2 += values_[p + 2] * v[inner_[p + 2]];
-      s3 += values_[p + 3] * v[inner_[p + 3]];
+      s0 += values_[p] * v[Index(inner_[p]) * stride];
+      s1 += values_[p + 1] * v[Index(inner_[p + 1]) * stride];
+      s2 += values_[p + 2] * v[Index(inner_[p + 2]) * stride];
+      s3 += values_[p + 3] * v[Index(inner_[p + 3]) * stride];
     }
-    for (; p < end; ++p) s0 += values_[p] * v[inner_[p]];
+    for (; p < end; ++p) s0 += values_[p] * v[Index(inner_[p]) * stride];
     return (s0 + s1) + (s2 + s3);
   }
 

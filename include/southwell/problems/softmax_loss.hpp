@@ -45,6 +45,21 @@ class SoftmaxLoss {
     probabilities(z, w);
     for (Index c = 0; c < K_; ++c) w[c] *= 1 - w[c];
   }
+  /// value(), derivative(), diagonal_hessian() and (when p is not null) probabilities() from one
+  /// set of exps, with the same arithmetic as the separate calls (so the same results).
+  Scalar row_terms(Index i, const Scalar* z, Scalar* u, Scalar* w, Scalar* p = nullptr) const {
+    const Scalar zmax = *std::max_element(z, z + K_);
+    Scalar s = 0;
+    for (Index c = 0; c < K_; ++c) s += (u[c] = std::exp(z[c] - zmax));
+    const Scalar value = zmax + std::log(s) - z[y_[i]];
+    for (Index c = 0; c < K_; ++c) {
+      u[c] /= s;
+      w[c] = u[c] * (1 - u[c]);
+      if (p) p[c] = u[c];
+    }
+    u[y_[i]] -= 1;
+    return value;
+  }
   /// Boehning's bound diag(p) - pp' <= (I - 11'/k') / 2. A block touching k classes sees a
   /// (k+1)-class softmax (the rest lumped), so k' = min(K, k + 1); the full Hessian uses k = K.
   Scalar bound(Index c1, Index c2, Index classes_in_block) const {

@@ -130,7 +130,7 @@ class WorkingSetSolver {
   static constexpr bool kQuadratic = std::is_same_v<Loss, SquaredLoss<Scalar>>;
   /// Softmax: the outputs of a row share one Hessian block.
   static constexpr bool kCoupledOutputs = std::is_same_v<Loss, SoftmaxLoss<Scalar>>;
-  /// Losses that compute a row's value, derivative and curvature together (one exp for logistic).
+  /// Losses that compute a row's value, derivative and curvature together (one exp per output).
   template <class L, class = void>
   struct HasRowTerms : std::false_type {};
   template <class L>
@@ -461,14 +461,15 @@ class WorkingSetSolver {
       for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i) {
         const Scalar w = weight_[i];
         const Scalar* z = &Z_[i * K_];
-        if constexpr (kFusedRowTerms) {
+        if constexpr (kCoupledOutputs) {
+          row_value_[i] = loss_.row_terms(i, z, &U_[i * K_], &H_[i * K_], &P_[i * K_]);
+        } else if constexpr (kFusedRowTerms) {
           row_value_[i] = loss_.row_terms(i, z, &U_[i * K_], &H_[i * K_]);
         } else {
           loss_.derivative(i, z, &U_[i * K_]);
           if constexpr (!kQuadratic) loss_.diagonal_hessian(i, z, &H_[i * K_]);
           row_value_[i] = loss_.value(i, z);
         }
-        if constexpr (kCoupledOutputs) loss_.probabilities(z, &P_[i * K_]);
         for (Index c = 0; c < K_; ++c) {
           U_[i * K_ + c] *= w;
           if constexpr (kQuadratic) H_[i * K_ + c] = w;
@@ -1029,23 +1030,35 @@ class WorkingSetSolver {
     if (memory > 0) anderson_.resize(w * K_, memory + 1);
     Index stored = 0;
     std::vector<Scalar> grad(K_);
+    // Several outputs: a coordinate that sits at zero through an epoch rests until the exact check
+    // fails (glmnet's active-set cycling): with an l1 penalty most features are nonzero for one or
+    // two classes only, and a class visited alone costs one strided pass over the column.
+    std::vector<char> awake(std::size_t(w * K_), 1);
+    std::vector<Index> visit(K_), moved(K_);
     for (Index epoch = 0; epoch < max_epochs; ++epoch) {
       double largest = 0;
       for (Index t = 0; t < w; ++t) {
         const Index f = ws_[t];
         const double l2 = l2_of(f);
-        for (Index c = 0; c < K_; ++c) grad[c] = 0;
+        Index visits = 0;
+        for (Index c = 0; c < K_; ++c) {
+          grad[c] = 0;
+          if (awake[std::size_t(t * K_ + c)]) visit[visits++] = c;
+        }
+        if (visits == 0) continue;
         if (K_ == 1) {
           grad[0] = A_.col_dot(f, model_residual_.data());
+        } else if (visits < K_) {
+          for (Index k = 0; k < visits; ++k) grad[visit[k]] = A_.col_dot(f, model_residual_.data() + visit[k], K_);
         } else {
           A_.for_each_in_col(f, [&](Index i, Scalar a) {
             const Scalar* r = &model_residual_[i * K_];
             for (Index c = 0; c < K_; ++c) grad[c] += a * r[c];
           });
         }
-        bool moved = false;
-        for (Index c = 0; c < K_; ++c) {
-          const Index j = t * K_ + c;
+        Index moves = 0;
+        for (Index k = 0; k < visits; ++k) {
+          const Index c = visit[k], j = t * K_ + c;
           const double current = double(x_[f * K_ + c]) + double(d_[j]);
           const double g = double(grad[c]) + l2 * current;
           largest = std::max(largest, coordinate_violation(f, g, current));
@@ -1054,13 +1067,16 @@ class WorkingSetSolver {
           grad[c] = delta;  // reused: the step of class c
           if (delta != 0) {
             d_[j] += delta;
-            moved = true;
+            moved[moves++] = c;
+          } else if (K_ > 1 && next == 0) {
+            awake[std::size_t(j)] = 0;
           }
         }
-        if (!moved) continue;  // the residual stays as it is
-        if (K_ == 1) {
-          const Scalar delta = grad[0];
-          A_.for_each_in_col(f, [&](Index i, Scalar a) { model_residual_[i] += H_[i] * a * delta; });
+        if (moves == 0) continue;  // the residual stays as it is
+        if (K_ == 1 || moves == 1) {
+          const Index c = moved[0];
+          const Scalar delta = grad[c];
+          A_.for_each_in_col(f, [&](Index i, Scalar a) { model_residual_[i * K_ + c] += H_[i * K_ + c] * a * delta; });
         } else {
           A_.for_each_in_col(f, [&](Index i, Scalar a) {
             Scalar* r = &model_residual_[i * K_];
@@ -1070,7 +1086,10 @@ class WorkingSetSolver {
         }
       }
       ++summary.epochs;
-      if (largest <= target && column_model_violation() <= target) return InnerOutcome::Solved;
+      if (largest <= target) {
+        if (column_model_violation() <= target) return InnerOutcome::Solved;
+        std::fill(awake.begin(), awake.end(), char(1));  // a resting coordinate wants to move
+      }
       if (const auto stop = interruption(summary)) return *stop;
       if (memory > 0) {
         anderson_.col(stored++) = d_;
