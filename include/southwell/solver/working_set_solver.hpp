@@ -702,6 +702,7 @@ class WorkingSetSolver {
       } else {
         compute_curvature();
         model_residual_ = U_;
+        ws_gradient_current_ = true;  // the outer pass left g_ current on the working set
         outcome = column_descent(target, opts_->max_epochs, summary);
       }
       apply_direction(1.0);
@@ -709,7 +710,8 @@ class WorkingSetSolver {
       return outcome;
     } else {
       for (;;) {
-        const double ws_kkt = working_set_violation();
+        // The column solver's curvatures come from the same pass over the columns.
+        const double ws_kkt = working_set_violation(solver == ModelSolver::Columns);
         if (ws_kkt <= target) return InnerOutcome::Solved;
         d_.setZero(w * K_);
         // Inexact Newton: the model is minimised to a fraction eta of the working set's violation,
@@ -725,7 +727,6 @@ class WorkingSetSolver {
           gather_working_set_gradient();
           model = conjugate_gradient(model_target, 5 * opts_->max_model_epochs, summary);
         } else {
-          compute_curvature();
           model_residual_ = U_;
           model = column_descent(model_target, opts_->max_model_epochs, summary);
         }
@@ -942,7 +943,8 @@ class WorkingSetSolver {
     return next > shrink ? next - shrink : next < -shrink ? next + shrink : 0.0;
   }
 
-  /// out = (A_W' H A_W + diag(l2_W)) v: two passes over the working set's columns.
+  /// out = (A_W' H A_W + diag(l2_W)) v (the softmax with its coupled row Hessians): two passes
+  /// over the working set's columns.
   void model_hessian_times(const Vec<Scalar>& v, Vec<Scalar>& out) {
     const Index w = Index(ws_.size());
     direction_image_.setZero(m_ * K_);
@@ -951,7 +953,18 @@ class WorkingSetSolver {
         const Scalar vc = v[t * K_ + c];
         if (vc != 0) A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) { direction_image_[i * K_ + c] += a * vc; });
       }
-    direction_image_.array() *= H_.array();
+    if constexpr (kCoupledOutputs) {
+      // Each row's full softmax Hessian, as in the Gram matrix: s_i (p_i o v_i - p_i (p_i' v_i)).
+      for (Index i = 0; i < m_; ++i) {
+        Scalar* v_i = &direction_image_[i * K_];
+        const Scalar* p_i = &P_[i * K_];
+        Scalar along = 0;
+        for (Index c = 0; c < K_; ++c) along += p_i[c] * v_i[c];
+        for (Index c = 0; c < K_; ++c) v_i[c] = weight_[i] * p_i[c] * (v_i[c] - along);
+      }
+    } else {
+      direction_image_.array() *= H_.array();
+    }
     out.resize(w * K_);
     for (Index t = 0; t < w; ++t) {
       const double l2 = l2_of(ws_[t]);
@@ -984,12 +997,56 @@ class WorkingSetSolver {
     return double(r.cwiseAbs().maxCoeff()) <= target ? InnerOutcome::Solved : InnerOutcome::Budget;
   }
 
-  /// The working set's violation at the current x (gradient recomputed on the set).
-  double working_set_violation() {
+  /// The working set's violation at the current x (gradient recomputed on the set); with
+  /// `curvature`, also what compute_curvature() gives, in the same pass over the columns.
+  double working_set_violation(bool curvature = false) {
+    if (curvature) {
+      curvature_.resize(Index(ws_.size()) * K_);
+      if constexpr (kCoupledOutputs) coupling_.resize(Index(ws_.size()) * K_ * K_);
+    }
     double largest = 0;
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
-      feature_gradient(f, U_, &g_[f * K_]);
+      if (curvature) {
+        const Scalar l2 = Scalar(l2_of(f));
+        Scalar* g = &g_[f * K_];
+        Scalar* h = &curvature_[t * K_];
+        for (Index c = 0; c < K_; ++c) {
+          g[c] = l2 * x_[f * K_ + c];
+          h[c] = l2;
+        }
+        if constexpr (kCoupledOutputs) {
+          // The off-diagonal entries of the feature's K x K block of the Hessian (lower triangle,
+          // mirrored below): -sum_i a_i^2 s_i p_ic p_ik.
+          Scalar* b = &coupling_[t * K_ * K_];
+          std::fill(b, b + K_ * K_, Scalar(0));
+          A_.for_each_in_col(f, [&](Index i, Scalar a) {
+            const Scalar* u = &U_[i * K_];
+            const Scalar* hi = &H_[i * K_];
+            const Scalar* pi = &P_[i * K_];
+            const Scalar as = a * a * weight_[i];
+            for (Index c = 0; c < K_; ++c) {
+              g[c] += a * u[c];
+              h[c] += a * a * hi[c];
+              const Scalar asp = as * pi[c];
+              for (Index k = 0; k < c; ++k) b[c * K_ + k] -= asp * pi[k];
+            }
+          });
+          for (Index c = 0; c < K_; ++c)
+            for (Index k = 0; k < c; ++k) b[k * K_ + c] = b[c * K_ + k];
+        } else {
+          A_.for_each_in_col(f, [&](Index i, Scalar a) {
+            const Scalar* u = &U_[i * K_];
+            const Scalar* hi = &H_[i * K_];
+            for (Index c = 0; c < K_; ++c) {
+              g[c] += a * u[c];
+              h[c] += a * a * hi[c];
+            }
+          });
+        }
+      } else {
+        feature_gradient(f, U_, &g_[f * K_]);
+      }
       largest = std::max(largest, feature_violation(f));
     }
     ws_gradient_current_ = true;
@@ -1020,7 +1077,10 @@ class WorkingSetSolver {
   }
 
   /// Coordinate descent epochs on the model sum(U'Ad) + 1/2 sum(H (Ad)^2) + penalty(x + d),
-  /// keeping model_residual_ = U + H (A d). Stops when the model's violation on the working set
+  /// keeping model_residual_ = U + H (A d) -- for the softmax with each row's full K x K Hessian
+  /// B_i = s_i (diag p_i - p_i p_i') in place of H, so that the model is Newton's and the outer
+  /// steps converge superlinearly (the classes of a feature are then updated one after the
+  /// other, through the feature's Hessian block). Stops when the model's violation on the working set
   /// is at most `target`: estimated during each epoch (before each coordinate's update), and
   /// confirmed by an exact pass once the estimate is small enough (an update moves the gradient
   /// of the coordinates visited before it).
@@ -1030,11 +1090,21 @@ class WorkingSetSolver {
     if (memory > 0) anderson_.resize(w * K_, memory + 1);
     Index stored = 0;
     std::vector<Scalar> grad(K_);
-    // Several outputs: a coordinate that sits at zero through an epoch rests until the exact check
-    // fails (glmnet's active-set cycling): with an l1 penalty most features are nonzero for one or
-    // two classes only, and a class visited alone costs one strided pass over the column.
-    std::vector<char> awake(std::size_t(w * K_), 1);
+    // A coordinate at zero that does not want to move rests until the exact check finds it
+    // violated (glmnet's active-set cycling): the working set is twice the support, and with
+    // several outputs most features are nonzero for one or two classes only (a class visited
+    // alone costs one strided pass over the column). At the start the gradient on the working
+    // set is the model's (d = 0).
+    std::vector<char>& awake = awake_;
+    awake.assign(std::size_t(w * K_), 1);
+    if (ws_gradient_current_)
+      for (Index t = 0; t < w; ++t)
+        for (Index c = 0; c < K_; ++c) {
+          const Index j = t * K_ + c, fc = ws_[t] * K_ + c;
+          if (d_[j] == 0 && x_[fc] == 0 && coordinate_violation(ws_[t], double(g_[fc]), 0.0) == 0) awake[std::size_t(j)] = 0;
+        }
     std::vector<Index> visit(K_), moved(K_);
+    std::vector<Scalar> step(K_);
     for (Index epoch = 0; epoch < max_epochs; ++epoch) {
       double largest = 0;
       for (Index t = 0; t < w; ++t) {
@@ -1057,39 +1127,63 @@ class WorkingSetSolver {
           });
         }
         Index moves = 0;
+        std::fill(step.begin(), step.end(), Scalar(0));
         for (Index k = 0; k < visits; ++k) {
           const Index c = visit[k], j = t * K_ + c;
           const double current = double(x_[f * K_ + c]) + double(d_[j]);
-          const double g = double(grad[c]) + l2 * current;
+          double g = double(grad[c]) + l2 * current;
+          if constexpr (kCoupledOutputs) {
+            const Scalar* b = &coupling_[(t * K_ + c) * K_];
+            for (Index q = 0; q < moves; ++q) g += double(b[moved[q]]) * double(step[moved[q]]);
+          }
           largest = std::max(largest, coordinate_violation(f, g, current));
           const double next = prox_step(f, current, g, double(curvature_[j]));
           const Scalar delta = Scalar(next - current);
-          grad[c] = delta;  // reused: the step of class c
           if (delta != 0) {
             d_[j] += delta;
+            step[c] = delta;
             moved[moves++] = c;
-          } else if (K_ > 1 && next == 0) {
+          } else if (next == 0) {
             awake[std::size_t(j)] = 0;
           }
         }
         if (moves == 0) continue;  // the residual stays as it is
-        if (K_ == 1 || moves == 1) {
+        if constexpr (kCoupledOutputs) {
+          // B_i (a step) = a s_i (p_i o step - p_i (p_i' step)).
+          if (moves == 1) {
+            const Index c = moved[0];
+            const Scalar delta = step[c];
+            A_.for_each_in_col(f, [&](Index i, Scalar a) {
+              Scalar* r = &model_residual_[i * K_];
+              const Scalar* pi = &P_[i * K_];
+              const Scalar along = a * weight_[i] * pi[c] * delta;
+              for (Index k = 0; k < K_; ++k) r[k] -= along * pi[k];
+              r[c] += along;
+            });
+          } else {
+            A_.for_each_in_col(f, [&](Index i, Scalar a) {
+              Scalar* r = &model_residual_[i * K_];
+              const Scalar* pi = &P_[i * K_];
+              Scalar along = 0;
+              for (Index k = 0; k < K_; ++k) along += pi[k] * step[k];
+              const Scalar scale = a * weight_[i];
+              for (Index k = 0; k < K_; ++k) r[k] += scale * pi[k] * (step[k] - along);
+            });
+          }
+        } else if (K_ == 1 || moves == 1) {
           const Index c = moved[0];
-          const Scalar delta = grad[c];
+          const Scalar delta = step[c];
           A_.for_each_in_col(f, [&](Index i, Scalar a) { model_residual_[i * K_ + c] += H_[i * K_ + c] * a * delta; });
         } else {
           A_.for_each_in_col(f, [&](Index i, Scalar a) {
             Scalar* r = &model_residual_[i * K_];
             const Scalar* h = &H_[i * K_];
-            for (Index c = 0; c < K_; ++c) r[c] += h[c] * a * grad[c];
+            for (Index c = 0; c < K_; ++c) r[c] += h[c] * a * step[c];
           });
         }
       }
       ++summary.epochs;
-      if (largest <= target) {
-        if (column_model_violation() <= target) return InnerOutcome::Solved;
-        std::fill(awake.begin(), awake.end(), char(1));  // a resting coordinate wants to move
-      }
+      if (largest <= target && column_model_violation(target, awake) <= target) return InnerOutcome::Solved;
       if (const auto stop = interruption(summary)) return *stop;
       if (memory > 0) {
         anderson_.col(stored++) = d_;
@@ -1102,19 +1196,27 @@ class WorkingSetSolver {
     return InnerOutcome::Budget;
   }
 
-  /// The model's exact violation on the working set (one pass over its columns).
-  double column_model_violation() const {
+  /// The model's exact violation on the working set (one pass over its columns); coordinates
+  /// violated by more than `target` wake up.
+  double column_model_violation(double target, std::vector<char>& awake) const {
     double largest = 0;
     std::vector<Scalar> grad(K_);
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
-      std::fill(grad.begin(), grad.end(), Scalar(0));
-      A_.for_each_in_col(f, [&](Index i, Scalar a) {
-        for (Index c = 0; c < K_; ++c) grad[c] += a * model_residual_[i * K_ + c];
-      });
+      if (K_ == 1) {
+        grad[0] = A_.col_dot(f, model_residual_.data());
+      } else {
+        std::fill(grad.begin(), grad.end(), Scalar(0));
+        A_.for_each_in_col(f, [&](Index i, Scalar a) {
+          const Scalar* r = &model_residual_[i * K_];
+          for (Index c = 0; c < K_; ++c) grad[c] += a * r[c];
+        });
+      }
       for (Index c = 0; c < K_; ++c) {
         const double current = double(x_[f * K_ + c]) + double(d_[t * K_ + c]);
-        largest = std::max(largest, coordinate_violation(f, double(grad[c]) + l2_of(f) * current, current));
+        const double violation = coordinate_violation(f, double(grad[c]) + l2_of(f) * current, current);
+        if (violation > target) awake[std::size_t(t * K_ + c)] = 1;
+        largest = std::max(largest, violation);
       }
     }
     return largest;
@@ -1303,6 +1405,8 @@ class WorkingSetSolver {
   std::vector<Scalar> ws_row_value_;
   Mat<Scalar> ws_block_;
   Mat<Scalar> anderson_;
+  std::vector<char> awake_;  ///< the column solver's coordinates not resting at zero
+  Vec<Scalar> coupling_;     ///< softmax: each working-set feature's K x K Hessian block, off its diagonal
   mutable bool weights_checked_ = false, weights_one_ = false;
   const WorkingSetOptions* opts_ = nullptr;
   Clock::time_point start_;
