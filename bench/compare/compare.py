@@ -100,7 +100,11 @@ def run_point(args, shared, out_dir):
             print(f"  {adapter.name}: not installed, skipped", flush=True)
             continue
         start = time.perf_counter()
-        runs = adapter.runs(problem, args.threads)
+        try:
+            runs = adapter.runs(problem, args.threads)
+        except Exception as error:  # a peer that fails leaves the others' comparison standing
+            print(f"  {adapter.name}: failed: {error}", flush=True)
+            continue
         results[adapter.name] = [(setting, seconds, problem.objective(coef)) for setting, seconds, coef in runs]
         print(f"  {adapter.name}: {len(runs)} runs in {time.perf_counter() - start:.1f}s", flush=True)
     table, best = suboptimality_table(results)

@@ -216,15 +216,25 @@ class Glmnet(Adapter):
                         "thresholds": TOLERANCES, "dense": not sp.issparse(X), "budget": BUDGET[0]}
             (tmp / "settings.json").write_text(json.dumps(settings) + "\n")
             env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-            subprocess.run(["Rscript", str(GLMNET_SCRIPT), str(tmp)], check=True, env=env,
-                           stdout=subprocess.DEVNULL)
+            done = subprocess.run(["Rscript", str(GLMNET_SCRIPT), str(tmp)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+            # glmnet can stop with an error (news20's 20 classes at one λ: "convergence not reached",
+            # then no coefficients): the thresholds timed before it still count.
+            failure = None
+            if done.returncode != 0:
+                lines = [line for line in done.stderr.splitlines() if line.strip()]
+                failure = " / ".join(lines[-3:]) or f"Rscript exit status {done.returncode}"
             out = []
             for k, thresh in enumerate(TOLERANCES):
-                if not (tmp / f"time_{k}.txt").exists():
-                    break  # the sweep stopped at the budget
+                if not (tmp / f"time_{k}.txt").exists() or not (tmp / f"coef_{k}.txt").exists():
+                    break  # the sweep stopped at the budget (or glmnet failed)
                 seconds = float((tmp / f"time_{k}.txt").read_text())
                 coef = np.loadtxt(tmp / f"coef_{k}.txt")
                 out.append((thresh, seconds, coef))
+            if failure and not out:
+                raise RuntimeError(failure)
+            if failure:
+                print(f"  glmnet: stopped after {len(out)} thresholds: {failure}", flush=True)
             return out
 
 

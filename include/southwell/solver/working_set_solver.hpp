@@ -679,8 +679,25 @@ class WorkingSetSolver {
     // A Gram epoch costs |W|^2 against nnz(A_W) for a column epoch; forming it pays off after a
     // few epochs, and a smooth model is then solved directly.
     const Index n = w * K_;
-    if (n <= kGramFeatures && entries <= kGramEntries && (smooth || n * n <= 4 * entries * K_)) return ModelSolver::Gram;
+    if (n <= kGramFeatures && entries <= kGramEntries && (smooth || n * n <= 4 * entries * K_) &&
+        gram_pairs() * K_ <= 32 * entries)
+      return ModelSolver::Gram;
     return smooth ? ModelSolver::Conjugate : ModelSolver::Columns;
+  }
+  /// sum_i e_i^2 over the rows (e_i: row i's entries in the working set's columns): forming the
+  /// Gram matrix costs about pairs x K^2 / 2, against entries x K for a column epoch, so for rows
+  /// dense in the working set with several outputs (news20's 20 classes) it can cost more than
+  /// every epoch it would save. It is formed when that is at most 16 column epochs.
+  Index gram_pairs() const {
+    if constexpr (!Design::kIsSparse) {
+      return m_ * Index(ws_.size()) * Index(ws_.size());
+    } else {
+      row_count_.assign(std::size_t(m_), 0);
+      for (Index f : ws_) A_.for_each_in_col(f, [&](Index i, Scalar) { ++row_count_[std::size_t(i)]; });
+      Index pairs = 0;
+      for (Index e : row_count_) pairs += e * e;
+      return pairs;
+    }
   }
 
   /// Proximal Newton on the working set until its violation is at most `target`.
@@ -1079,9 +1096,9 @@ class WorkingSetSolver {
   /// Coordinate descent epochs on the model sum(U'Ad) + 1/2 sum(H (Ad)^2) + penalty(x + d),
   /// keeping model_residual_ = U + H (A d) -- for the softmax with each row's full K x K Hessian
   /// B_i = s_i (diag p_i - p_i p_i') in place of H, so that the model is Newton's and the outer
-  /// steps converge superlinearly (the classes of a feature are then updated one after the
-  /// other, through the feature's Hessian block). Stops when the model's violation on the working set
-  /// is at most `target`: estimated during each epoch (before each coordinate's update), and
+  /// steps converge superlinearly (a feature's classes then move together, over its Hessian
+  /// block: block_descent). Stops when the model's violation on the working set is at most
+  /// `target`: estimated during each epoch (before each coordinate's update), and
   /// confirmed by an exact pass once the estimate is small enough (an update moves the gradient
   /// of the coordinates visited before it).
   InnerOutcome column_descent(double target, Index max_epochs, WorkingSetSummary& summary) {
@@ -1128,24 +1145,26 @@ class WorkingSetSolver {
         }
         Index moves = 0;
         std::fill(step.begin(), step.end(), Scalar(0));
+        if constexpr (kCoupledOutputs) {
+          moves = block_descent(t, visit, visits, grad, step, moved, largest);
+        } else {
+          for (Index k = 0; k < visits; ++k) {
+            const Index c = visit[k], j = t * K_ + c;
+            const double current = double(x_[f * K_ + c]) + double(d_[j]);
+            const double g = double(grad[c]) + l2 * current;
+            largest = std::max(largest, coordinate_violation(f, g, current));
+            const double next = prox_step(f, current, g, double(curvature_[j]));
+            const Scalar delta = Scalar(next - current);
+            if (delta != 0) {
+              d_[j] += delta;
+              step[c] = delta;
+              moved[moves++] = c;
+            }
+          }
+        }
         for (Index k = 0; k < visits; ++k) {
-          const Index c = visit[k], j = t * K_ + c;
-          const double current = double(x_[f * K_ + c]) + double(d_[j]);
-          double g = double(grad[c]) + l2 * current;
-          if constexpr (kCoupledOutputs) {
-            const Scalar* b = &coupling_[(t * K_ + c) * K_];
-            for (Index q = 0; q < moves; ++q) g += double(b[moved[q]]) * double(step[moved[q]]);
-          }
-          largest = std::max(largest, coordinate_violation(f, g, current));
-          const double next = prox_step(f, current, g, double(curvature_[j]));
-          const Scalar delta = Scalar(next - current);
-          if (delta != 0) {
-            d_[j] += delta;
-            step[c] = delta;
-            moved[moves++] = c;
-          } else if (next == 0) {
-            awake[std::size_t(j)] = 0;
-          }
+          const Index j = t * K_ + visit[k];
+          if (step[visit[k]] == 0 && double(x_[f * K_ + visit[k]]) + double(d_[j]) == 0) awake[std::size_t(j)] = 0;
         }
         if (moves == 0) continue;  // the residual stays as it is
         if constexpr (kCoupledOutputs) {
@@ -1194,6 +1213,39 @@ class WorkingSetSolver {
       }
     }
     return InnerOutcome::Budget;
+  }
+
+  /// The softmax: the visited classes of working-set feature t minimise the model over the
+  /// feature's K x K Hessian block (the gradient `grad` at the block's start), by coordinate
+  /// sweeps that touch no data. The block is singular along equal shifts of every class (the
+  /// softmax's invariance), which single-coordinate updates resolve only slowly. Leaves the
+  /// block's steps in `step` (the moved classes in `moved`) and returns how many moved.
+  Index block_descent(Index t, const std::vector<Index>& visit, Index visits, const std::vector<Scalar>& grad,
+                      std::vector<Scalar>& step, std::vector<Index>& moved, double& largest) {
+    constexpr Index kSweeps = 20;
+    const Index f = ws_[t];
+    const double l2 = l2_of(f);
+    const Scalar* block = &coupling_[t * K_ * K_];
+    for (Index sweep = 0; sweep < kSweeps; ++sweep) {
+      double change = 0, size = 0;
+      for (Index k = 0; k < visits; ++k) {
+        const Index c = visit[k], j = t * K_ + c;
+        const double current = double(x_[f * K_ + c]) + double(d_[j]);
+        double g = double(grad[c]) + l2 * current + (double(curvature_[j]) - l2) * double(step[c]);
+        for (Index q = 0; q < K_; ++q) g += double(block[c * K_ + q]) * double(step[q]);
+        if (sweep == 0) largest = std::max(largest, coordinate_violation(f, g, current));
+        const Scalar delta = Scalar(prox_step(f, current, g, double(curvature_[j])) - current);
+        d_[j] += delta;
+        step[c] += delta;
+        change = std::max(change, double(std::abs(delta)));
+        size = std::max(size, double(std::abs(step[c])));
+      }
+      if (change <= 1e-6 * size) break;
+    }
+    Index moves = 0;
+    for (Index c = 0; c < K_; ++c)
+      if (step[c] != 0) moved[moves++] = c;
+    return moves;
   }
 
   /// The model's exact violation on the working set (one pass over its columns); coordinates
@@ -1406,6 +1458,7 @@ class WorkingSetSolver {
   Mat<Scalar> ws_block_;
   Mat<Scalar> anderson_;
   std::vector<char> awake_;  ///< the column solver's coordinates not resting at zero
+  mutable std::vector<Index> row_count_;  ///< scratch for gram_pairs()
   Vec<Scalar> coupling_;     ///< softmax: each working-set feature's K x K Hessian block, off its diagonal
   mutable bool weights_checked_ = false, weights_one_ = false;
   const WorkingSetOptions* opts_ = nullptr;
