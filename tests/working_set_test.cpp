@@ -247,6 +247,47 @@ TEST(WorkingSet, SoftmaxNewtonStepsOverColumnsConvergeSuperlinearly) {
   EXPECT_LE(relative_kkt(Family::Softmax, A, y, K, x, pen), 1e-10);
 }
 
+TEST(WorkingSet, EmptyColumnsWithNonzeroStartsGoToZero) {
+  // The full passes skip features whose column is empty, unless they start away from zero: those
+  // must still be moved to 0 (their only term is the penalty) and reported with gradient 0.
+  MatD A = random_design(51, 80, 40, 0.2);
+  for (Index f : {0, 7, 8, 39}) A.col(f).setZero();
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  for (Family family : {Family::LeastSquares, Family::Logistic}) {
+    const VecD y = labels(family, A, 9, 1);
+    for (bool with_l1 : {true, false}) {
+      Penalty pen;
+      pen.l1 = with_l1 ? 0.05 * lambda_max(family, A, y, 1) : 0.0;
+      pen.l2 = with_l1 ? 0.0 : 0.5;
+      VecD x = VecD::Zero(40);
+      x[7] = 2.5;
+      x[39] = -1.0;
+      x[3] = 0.5;
+      WorkingSetOptions options;
+      options.tol = 1e-10;
+      WorkingSetSummary summary;
+      VecD gradient;
+      if (family == Family::LeastSquares) {
+        WorkingSetSolver<Sparse, SquaredLoss<double>> solver(Sparse(S), SquaredLoss<double>(y), to_solver(pen));
+        summary = solver.solve(x, options);
+        gradient = solver.gradient();
+      } else {
+        WorkingSetSolver<Sparse, LogisticLoss<double>> solver(Sparse(S), LogisticLoss<double>(y), to_solver(pen));
+        summary = solver.solve(x, options);
+        gradient = solver.gradient();
+      }
+      EXPECT_EQ(summary.status, Status::Converged) << summary.message;
+      for (Index f : {0, 7, 8, 39}) {
+        // l1: exactly 0 (soft thresholding); l2 alone: 0 to the tolerance, gradient l2 x.
+        if (with_l1) EXPECT_EQ(x[f], 0.0) << "feature " << f;
+        else EXPECT_LE(std::abs(x[f]), 1e-10) << "feature " << f;
+        EXPECT_NEAR(gradient[f], pen.l2 * x[f], 1e-15) << "feature " << f;
+      }
+      EXPECT_LE(relative_kkt(family, A, y, 1, x, pen), 1e-9);
+    }
+  }
+}
+
 TEST(WorkingSet, IntegerSampleWeightsEqualDuplicatedRows) {
   const MatD A = random_design(21, 60, 80, 0.3);
   const VecD y = labels(Family::Logistic, A, 2, 1);
