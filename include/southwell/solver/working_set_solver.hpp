@@ -17,9 +17,9 @@
 // residual up to date in O(nnz of the column), and a backtracking line search on F accepts the
 // step. Least squares gets Anderson extrapolation of the coordinate descent iterates instead. The
 // inner tolerance is a fraction of the outer violation, so early working sets are solved
-// loosely. Small working sets get their Gram matrix A_W' H A_W (with the softmax's full per-row
-// K x K Hessian); larger ones keep the diagonal of each row's Hessian (the classes of a feature
-// then decouple); the line search makes every step safe.
+// loosely. Small working sets get their Gram matrix A_W' H A_W; larger ones are solved over the
+// columns. Either way the softmax's model has each row's full K x K Hessian, so its steps are
+// Newton's; the line search makes every step safe.
 //
 // Full passes (gradient, row refresh) run on OpenMP threads over fixed chunks, so the result is
 // the same for every thread count. Never forms A'A or a Hessian; memory beyond the design is
