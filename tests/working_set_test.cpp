@@ -181,23 +181,31 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
-TEST(WorkingSet, SparseSoftmaxWithManyFeaturesSolvedOverColumnsMeetsKkt) {
-  // Working sets whose Gram matrix would be denser than the columns (n^2 > 4 K nnz(A), n = |W| K)
-  // are solved by coordinate descent over the columns, where coordinates that sit at zero rest
-  // between exact checks.
-  const Index K = 4;
-  const MatD A = random_design(43, 300, 900, 0.02);
-  const VecD y = labels(Family::Softmax, A, 5, K);
+/// A sparse softmax problem whose working sets grow past the Gram matrix's size: their Gram
+/// matrix would be denser than the columns (n^2 > 4 K nnz(A), n = |W| K), so they are solved by
+/// coordinate descent over the columns.
+struct WideSoftmax {
+  static constexpr Index K = 4;
+  MatD A = random_design(43, 300, 900, 0.02);
+  VecD y = labels(Family::Softmax, A, 5, K);
+  Eigen::SparseMatrix<double> S = A.sparseView();
   Penalty pen;
-  pen.l1 = 0.02 * lambda_max(Family::Softmax, A, y, K);
+  WideSoftmax() { pen.l1 = 0.02 * lambda_max(Family::Softmax, A, y, K); }
+  bool reached_columns(const WorkingSetSummary& summary) const {
+    const double n = double(summary.working_set_size * K);
+    return n * n > 4.0 * double(S.nonZeros()) * K;
+  }
+};
+
+TEST(WorkingSet, SparseSoftmaxWithManyFeaturesSolvedOverColumnsMeetsKkt) {
+  // Over the columns, coordinates that sit at zero rest between exact checks.
+  const WideSoftmax problem;
   WorkingSetOptions options;
   options.tol = 1e-9;
   WorkingSetSummary summary;
-  const Eigen::SparseMatrix<double> S = A.sparseView();
-  const VecD x = solve(Family::Softmax, Sparse(S), y, K, pen, options, &summary);
-  const Index n = summary.working_set_size * K;
-  ASSERT_GT(double(n) * double(n), 4.0 * double(S.nonZeros()) * K) << "the test must reach the column solver";
-  EXPECT_LE(relative_kkt(Family::Softmax, A, y, K, x, pen), 1e-8);
+  const VecD x = solve(Family::Softmax, Sparse(problem.S), problem.y, problem.K, problem.pen, options, &summary);
+  ASSERT_TRUE(problem.reached_columns(summary)) << "the test must reach the column solver";
+  EXPECT_LE(relative_kkt(Family::Softmax, problem.A, problem.y, problem.K, x, problem.pen), 1e-8);
   EXPECT_EQ(summary.status, Status::Converged);
 }
 
@@ -207,11 +215,11 @@ TEST(WorkingSet, SoftmaxNewtonStepsOverColumnsConvergeSuperlinearly) {
   // violation (computed here from the data at every accepted iterate) by a large factor, and a
   // handful take it from 1e-3 to 1e-10. With only the Hessian's diagonal the steps converge
   // linearly (hundreds of steps at ratios near 1 on this problem).
-  const Index K = 4;
-  const MatD A = random_design(43, 300, 900, 0.02);
-  const VecD y = labels(Family::Softmax, A, 5, K);
-  Penalty pen;
-  pen.l1 = 0.02 * lambda_max(Family::Softmax, A, y, K);
+  const WideSoftmax problem;
+  const MatD& A = problem.A;
+  const VecD& y = problem.y;
+  const Penalty& pen = problem.pen;
+  const Index K = problem.K;
   WorkingSetOptions options;
   options.tol = 1e-11;
   options.max_model_epochs = 1000;
@@ -224,11 +232,8 @@ TEST(WorkingSet, SoftmaxNewtonStepsOverColumnsConvergeSuperlinearly) {
     return false;
   };
   WorkingSetSummary summary;
-  const Eigen::SparseMatrix<double> S = A.sparseView();
-  const VecD x = solve(Family::Softmax, Sparse(S), y, K, pen, options, &summary);
-  ASSERT_GT(double(summary.working_set_size * K) * double(summary.working_set_size * K),
-            4.0 * double(S.nonZeros()) * K)
-      << "the test must reach the column solver";
+  const VecD x = solve(Family::Softmax, Sparse(problem.S), y, K, pen, options, &summary);
+  ASSERT_TRUE(problem.reached_columns(summary)) << "the test must reach the column solver";
   iterates.push_back(x);
   double worst_ratio = 0;
   Index local_steps = 0;
