@@ -1240,9 +1240,10 @@ class WorkingSetSolver {
 
   /// The softmax: the visited classes of working-set feature t minimise the model over the
   /// feature's K x K Hessian block (the gradient `grad` at the block's start), by coordinate
-  /// sweeps that touch no data. The block is singular along equal shifts of every class (the
-  /// softmax's invariance), which single-coordinate updates resolve only slowly. Leaves the
-  /// block's steps in `step` (the moved classes in `moved`) and returns how many moved.
+  /// sweeps that touch no data, so that the column is read once per epoch whatever the
+  /// coupling between its classes (the block is singular along equal shifts of every class, the
+  /// softmax's invariance). Leaves the block's steps in `step` (the moved classes in `moved`)
+  /// and returns how many moved.
   Index block_descent(Index t, const std::vector<Index>& visit, Index visits, const std::vector<Scalar>& grad,
                       std::vector<Scalar>& step, std::vector<Index>& moved, double& largest) {
     constexpr Index kSweeps = 20;
