@@ -362,6 +362,70 @@ TEST(WorkingSet, GapSafeScreeningRemovesFeaturesAndKeepsTheSolution) {
   }
 }
 
+TEST(WorkingSet, FocusedPassesBringBackAFeatureTheyLeftOut) {
+  // Built so that the focus drops a feature that the optimum needs: rows 0-2 carry
+  // y = (2, 1, -1); feature 0 = e0, feature 1 = e1 + e2, feature 2 = e1, and twenty features on
+  // rows of their own with y = 0 (gradient 0 throughout, outside any focus). With one feature per
+  // working set, feature 0 is fitted first; then feature 1's gradient is (e1 + e2)'r = 0 and
+  // only features 0 and 2 are in focus. With features 0 and 2 fitted, r = (-0.1, -0.1, 1) and
+  // feature 1's gradient is 0.9 > l1: the final pass over every feature must bring it back.
+  const Index fillers = 20, m = 3 + fillers, p = 3 + fillers;
+  MatD A = MatD::Zero(m, p);
+  A(0, 0) = 1;
+  A(1, 1) = A(2, 1) = 1;
+  A(1, 2) = 1;
+  for (Index k = 0; k < fillers; ++k) A(3 + k, 3 + k) = 1;
+  VecD y = VecD::Zero(m);
+  y.head(3) << 2, 1, -1;
+  Penalty pen;
+  pen.l1 = 0.1;
+  WorkingSetOptions options;
+  options.tol = 1e-12;
+  options.initial_working_set = 1;
+  options.screening = false;
+  WorkingSetSummary summary;
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD x = solve(Family::LeastSquares, Sparse(S), y, 1, pen, options, &summary);
+  EXPECT_GT(summary.focused, 0) << "the passes were never focused";
+  EXPECT_GE(summary.screened_in, 1) << "the final pass found no violator";
+  EXPECT_NE(x[1], 0.0);
+  EXPECT_LE(relative_kkt(Family::LeastSquares, A, y, 1, x, pen), 1e-12);
+}
+
+TEST(WorkingSet, FocusedPassesMeetKktOnEveryFeature) {
+  // Many features, a small support: the focus starts, and the result must satisfy the optimality
+  // conditions on every feature, inside the focus or not, for each loss and with bounds,
+  // factors, an intercept and weights.
+  const Index m = 200, p = 2000;
+  MatD A = random_design(61, m, p, 0.02);
+  A.conservativeResize(m, p + 1);
+  A.col(p).setOnes();
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  for (const Family family : {Family::LeastSquares, Family::Logistic, Family::Softmax}) {
+    const Index K = family == Family::Softmax ? 3 : 1;
+    const VecD y = labels(family, A.leftCols(p), 13, K);
+    for (const bool variants : {false, true}) {
+      Penalty pen;
+      pen.l1 = 0.2 * lambda_max(family, A.leftCols(p), y, K);
+      if (variants) {
+        pen.nonnegative = family != Family::Softmax;
+        pen.free = 1;
+        pen.factors = (random_vector(17, p + 1).array().abs() + 0.5).matrix();
+        pen.weights = (random_vector(19, m).array().abs() + 0.5).matrix();
+      }
+      const MatD design = variants ? A : MatD(A.leftCols(p));
+      const Eigen::SparseMatrix<double> sparse = variants ? S : Eigen::SparseMatrix<double>(S.leftCols(p));
+      WorkingSetOptions options;
+      options.tol = 1e-10;
+      options.screening = false;
+      WorkingSetSummary summary;
+      const VecD x = solve(family, Sparse(sparse), y, K, pen, options, &summary);
+      EXPECT_GT(summary.focused, 0) << family_name(family) << " variants " << variants;
+      EXPECT_LE(relative_kkt(family, design, y, K, x, pen), 1e-9) << family_name(family) << " variants " << variants;
+    }
+  }
+}
+
 TEST(WorkingSet, ResultDoesNotDependOnTheThreadCount) {
   const MatD A = random_design(41, 3000, 400, 0.1);  // large enough for the parallel passes
   const Eigen::SparseMatrix<double> S = A.sparseView();

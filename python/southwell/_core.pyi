@@ -50,6 +50,8 @@ class WorkingSetOptions:
     inner_tolerance: float
     max_model_epochs: int
     anderson_memory: int
+    screening: bool
+    focus_fraction: float
     threads: int
     time_limit_seconds: float
     record_history: bool

@@ -58,6 +58,7 @@ py::dict working_set_summary_dict(const WorkingSetSummary& summary) {
   d["working_set_size"] = summary.working_set_size;
   d["screened_in"] = summary.screened_in;
   d["screened_out"] = summary.screened_out;
+  d["focused"] = summary.focused;
   return d;
 }
 
@@ -326,6 +327,7 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("max_model_epochs", &southwell::WorkingSetOptions::max_model_epochs)
       .def_readwrite("anderson_memory", &southwell::WorkingSetOptions::anderson_memory)
       .def_readwrite("screening", &southwell::WorkingSetOptions::screening)
+      .def_readwrite("focus_fraction", &southwell::WorkingSetOptions::focus_fraction)
       .def_readwrite("threads", &southwell::WorkingSetOptions::threads)
       .def_readwrite("time_limit_seconds", &southwell::WorkingSetOptions::time_limit_seconds)
       .def_readwrite("record_history", &southwell::WorkingSetOptions::record_history)

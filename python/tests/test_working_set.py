@@ -39,6 +39,21 @@ class TestSolve:
         assert_not_worse(value(res.x), value(ref))
         assert res.working_set_size < 300
 
+    def test_focused_passes_keep_the_lasso_solution(self, rng):
+        # Wide and sparse: the passes focus on a few hundred of 5,000 features; the solution must
+        # satisfy the KKT conditions on all of them and be no worse than scikit-learn's.
+        m, p = 200, 5000
+        X = sp.random(m, p, density=0.01, format="csc", random_state=np.random.RandomState(3))
+        b = rng.standard_normal(m)
+        lam = 0.2 * np.abs(X.T @ b).max()
+        res = sw.solve(sw.LeastSquares(X, b, l1=lam), tol=1e-10, screening=False)
+        assert res.success and res.focused > 0
+        assert lasso_kkt(X, b, res.x, lam) <= 1e-9
+        ref = skl.Lasso(alpha=lam / m, fit_intercept=False, tol=1e-12, max_iter=100000).fit(X, b).coef_
+        value = lambda w: 0.5 * ((b - X @ w) ** 2).sum() + lam * np.abs(w).sum()
+        assert_not_worse(value(res.x), value(ref))
+        assert sw.solve(sw.LeastSquares(X, b, l1=lam), tol=1e-10, screening=False, focus_fraction=0).focused == 0
+
     def test_l1_logistic_matches_liblinear(self):
         X, y = make_classification(300, 80, n_informative=10, random_state=1)
         signs = np.where(y == 1, 1.0, -1.0)
@@ -91,6 +106,7 @@ class TestSolve:
                               ({"sample_weight": np.ones(19)}, "sample_weight"),
                               ({"penalty_factors": np.ones(4)}, "penalty_factors"),
                               ({"growth": 0.5}, "growth"), ({"inner_tolerance": 1.0}, "inner_tolerance"),
+                              ({"focus_fraction": 1.0}, "focus_fraction"), ({"focus_fraction": -0.1}, "focus_fraction"),
                               ({"x0": np.ones(4)}, "x0"), ({"time_limit": 0.0}, "time_limit")]:
             with pytest.raises(ValueError, match=match):
                 sw.solve(problem, **kwargs)

@@ -93,6 +93,14 @@ struct WorkingSetOptions {
   /// squares and logistic regression with l1 > 0, every penalty factor > 0, no bounds, no free
   /// features and no candidate set (paths use the strong rule instead); elsewhere it is off.
   bool screening = true;
+  /// Passes restricted to likely features (the strong rule's idea inside one solve): after an
+  /// outer pass, when fewer than a quarter of the features are nonzero, free or have a gradient
+  /// of at least `focus_fraction` x their l1 weight (outside it, for a bound), the following
+  /// full passes visit only those until the solve converges on them; then one pass over every
+  /// feature certifies the result, and any violator joins them. Where the gradient is far below
+  /// l1 on most features (large, sparse problems), each outer iteration then costs the working
+  /// set, not all of p. In [0, 1); 0 turns it off.
+  double focus_fraction = 0.5;
   /// OpenMP threads for the full passes (0: OpenMP's default). Results do not depend on it.
   int threads = 0;
   double time_limit_seconds = std::numeric_limits<double>::infinity();
@@ -111,6 +119,7 @@ struct WorkingSetOptions {
     if (!(inner_tolerance > 0 && inner_tolerance < 1)) throw InvalidArgument("inner_tolerance must lie in (0, 1)");
     if (max_model_epochs < 1) throw InvalidArgument("max_model_epochs must be >= 1");
     if (anderson_memory < 0) throw InvalidArgument("anderson_memory must be >= 0");
+    if (!(focus_fraction >= 0 && focus_fraction < 1)) throw InvalidArgument("focus_fraction must lie in [0, 1)");
     if (threads < 0) throw InvalidArgument("threads must be >= 0");
     if (!(time_limit_seconds > 0)) throw InvalidArgument("time_limit_seconds must be > 0");
   }
@@ -123,6 +132,7 @@ struct WorkingSetSummary : Summary {
   Index working_set_size = 0;   ///< features in the last working set
   Index screened_in = 0;        ///< features outside the candidate set that failed the KKT check
   Index screened_out = 0;       ///< features removed by gap-safe screening
+  Index focused = 0;            ///< features the focused passes visited (0: they never started)
 };
 
 template <class Design, class Loss>
@@ -186,6 +196,10 @@ class WorkingSetSolver {
         throw InvalidArgument("penalty factor " + std::to_string(f) + " must be finite and >= 0");
     for (Index f = p_ - penalty.free_features; f < p_; ++f) penalty.factors[f] = 0;
     pen_ = std::move(penalty);
+    // The screening test divides by every factor; with one common factor (the usual case) that
+    // is one division, not p.
+    const bool uniform = p_ == 0 || (pen_.factors.array() == pen_.factors[0]).all();
+    inverse_factors_ = uniform ? Vec<double>() : pen_.factors.template cast<double>().cwiseInverse();
   }
   /// l1 = strength x l1_ratio, l2 = strength x (1 - l1_ratio): one point of an elastic-net path.
   void set_strength(double strength, double l1_ratio) {
@@ -218,7 +232,7 @@ class WorkingSetSolver {
     } else {
       load(x);
     }
-    full_gradient(nullptr);
+    full_gradient(live_);
     double largest = 0;
     for (Index f = 0; f < p_ - pen_.free_features; ++f) {
       if (pen_.factors[f] == 0) continue;
@@ -270,13 +284,14 @@ class WorkingSetSolver {
     WorkingSetSummary summary;
     project_bounds(x);
     load(x);
+    visit(candidates);
     summary.initial_objective = value_;
 
     // The reference violation: the larger of the one at x0 and the one at 0.
-    full_gradient(nullptr);
+    full_gradient(live_);
     // Convergence needs the violation divided by the column norms to fall by tol as well: the plain
     // one alone is dominated by the largest-scale columns and can stop far from the optimum.
-    double reference = max_violation(candidates);
+    double reference = max_violation(visited());
     double scaled_reference = scaled_violation_;
     summary.initial_gradient_norm = reference;
     if (x.cwiseAbs().maxCoeff() != 0) {
@@ -292,14 +307,13 @@ class WorkingSetSolver {
     // The mask becomes the candidate set once it has removed a feature; tests that remove
     // nothing are retried after 1, 2, 4, ... outer iterations, so that a problem where screening
     // does not pay costs next to nothing.
-    const bool screen = options.screening && !candidates && screening_applies();
+    bool screen = options.screening && !candidates && screening_applies();
     Index next_screen = 0, screen_backoff = 1;
-    if (screen) {
-      inverse_l1_.resize(p_);
-      for (Index f = 0; f < p_; ++f) inverse_l1_[f] = 1 / l1_of(f);
-      screen_mask_.assign(std::size_t(p_), 1);
-      certify_all = false;
-    }
+    if (screen) screen_mask_.assign(std::size_t(p_), 1);
+    // Focused passes (WorkingSetOptions::focus_fraction) are tried after outer iterations
+    // 1, 2, 4, ... while the solve has no candidate set of its own.
+    const bool penalised = pen_.l1 > 0 && pen_.factors.maxCoeff() > 0;
+    Index next_focus = options.focus_fraction > 0 && penalised ? 1 : std::numeric_limits<Index>::max();
 
     Status status = Status::MaxIterations;
     std::string message;
@@ -311,25 +325,47 @@ class WorkingSetSolver {
     for (Index outer = 0;; ++outer) {
       // The inner solve left the gradient current on the working set: when that is every
       // candidate (the smooth case), the full pass would repeat it.
-      const Index eligible = candidates ? count_candidates(*candidates) : Index(live_.size());
-      if (outer > 0 && !(ws_gradient_current_ && Index(ws_.size()) == eligible)) full_gradient(candidates);
+      if (outer > 0 && !(ws_gradient_current_ && ws_.size() == visited().size())) full_gradient(visited());
       if (screen && outer >= next_screen) {
         const Index removed = screen_features(screen_mask_);
         summary.screened_out += removed;
-        if (removed > 0) candidates = &screen_mask_;
+        if (removed > 0) {
+          // Screened features are certified by the safe rule, not by a final pass.
+          candidates = &screen_mask_;
+          certify_all = false;
+          visit(candidates);
+        }
         screen_backoff = removed > 0 ? 1 : 2 * screen_backoff;
         next_screen = outer + screen_backoff;
       }
-      kkt = max_violation(candidates);
-      if (kkt <= tol_abs && candidates && certify_all) {
-        // Solved on the candidates: certify on everyone else.
-        full_gradient(nullptr);
-        const Index before = count_candidates(*candidates);
-        const double rest = max_violation(nullptr);
-        for (Index f = 0; f < p_; ++f)
-          if (!(*candidates)[f] && feature_violation(f) > tol_abs) (*candidates)[f] = 1;
-        summary.screened_in += count_candidates(*candidates) - before;
+      if (!candidates && outer >= next_focus) {
+        if (focus(options.focus_fraction)) {
+          candidates = &focus_mask_;
+          certify_all = true;
+          screen = false;  // its mask would replace the focus
+          visit(candidates);
+          summary.focused = Index(focused_.size());
+        } else {
+          next_focus = 2 * outer;
+        }
+      }
+      kkt = max_violation(visited());
+      if (kkt <= tol_abs && scaled_violation_ <= tol_scaled && candidates && certify_all) {
+        // Solved on the candidates: certify on everyone else; violators join the candidates.
+        full_gradient(live_);
+        const double rest = max_violation(live_);
+        const double rest_scaled = scaled_violation_;
+        Index joined = 0;
+        for (Index f : live_)
+          if (!(*candidates)[std::size_t(f)] && violation_[f] > tol_abs) {
+            (*candidates)[std::size_t(f)] = 1;
+            ++joined;
+          }
+        if (joined > 0) visit(candidates);
+        summary.screened_in += joined;
+        summary.focused = candidates == &focus_mask_ ? Index(focused_.size()) : summary.focused;
         kkt = rest;
+        scaled_violation_ = rest_scaled;
       }
       summary.iterations = outer;
       log_progress(outer, kkt, ws_size, summary);
@@ -366,7 +402,7 @@ class WorkingSetSolver {
       const double growth = filled ? options.growth * options.growth : options.growth;
       ws_size = std::max<Index>(ws_size, std::min<Index>(p_, Index(growth * double(support))));
       ws_size = std::max<Index>(ws_size, std::min(options.initial_working_set, p_));
-      choose_working_set(ws_size, candidates);
+      choose_working_set(ws_size, visited());
       summary.working_set_size = Index(ws_.size());
       // Met in plain terms only: ask the inner solve for as much more as the scaled test lacks.
       const double inner_target = kkt <= tol_abs
@@ -380,14 +416,14 @@ class WorkingSetSolver {
         message = inner == InnerOutcome::Stopped ? "stopped by the callback"
                   : inner == InnerOutcome::Time  ? "time limit reached"
                                                  : "line search found no decrease (precision limit)";
-        full_gradient(nullptr);
-        kkt = max_violation(nullptr);
+        full_gradient(live_);
+        kkt = max_violation(live_);
         break;
       }
       record(summary, start);
       if (summary.epochs >= options.max_epochs) {
-        full_gradient(nullptr);
-        kkt = max_violation(nullptr);
+        full_gradient(live_);
+        kkt = max_violation(live_);
         message = "epoch limit reached";
         break;
       }
@@ -503,16 +539,52 @@ class WorkingSetSolver {
   }
   static Index chunk_begin(Index chunk, Index n) { return n * chunk / kChunks; }
 
-  /// g_f = A_f' U + l2_f x_f for the candidate features (all when null); parallel over features.
-  void full_gradient(const std::vector<char>* candidates) {
-    const bool parallel = A_.nnz() * K_ >= 100000;
-    const Index live = Index(live_.size());
+  /// g_f = A_f' U + l2_f x_f for the given features; parallel over features.
+  void full_gradient(const std::vector<Index>& features) {
+    const Index count = Index(features.size());
+    const bool parallel = A_.nnz() * K_ >= 100000 && count * 4 >= p_;
 #pragma omp parallel for schedule(dynamic, 64) num_threads(threads_) if (parallel)
-    for (Index t = 0; t < live; ++t) {
-      const Index f = live_[std::size_t(t)];
-      if (candidates && !(*candidates)[f]) continue;
+    for (Index t = 0; t < count; ++t) {
+      const Index f = features[std::size_t(t)];
       feature_gradient(f, U_, &g_[f * K_]);
     }
+  }
+
+  /// The features the outer passes visit: the live ones, or those of them among the candidates
+  /// (with the nonzero and free ones, which the working set always keeps). O(p) when restricted.
+  void visit(std::vector<char>* candidates) {
+    restricted_ = candidates != nullptr;
+    if (!restricted_) return;
+    focused_.clear();
+    for (Index f : live_) {
+      char& in = (*candidates)[std::size_t(f)];
+      if (!in && f >= p_ - pen_.free_features) in = 1;
+      for (Index c = 0; c < K_ && !in; ++c) in = x_[f * K_ + c] != 0;
+      if (in) focused_.push_back(f);
+    }
+  }
+  const std::vector<Index>& visited() const { return restricted_ ? focused_ : live_; }
+
+  /// Marks in focus_mask_ the features that are nonzero, free, or whose gradient reaches
+  /// `fraction` x their l1 weight (the violation with l1 scaled by `fraction`), if they are
+  /// fewer than a quarter of the live ones. Needs g_ current on every live feature.
+  bool focus(double fraction) {
+    Index count = 0;
+    const Index most = Index(live_.size()) / 4;
+    focus_mask_.assign(std::size_t(p_), 0);
+    for (Index f : live_) {
+      bool in = f >= p_ - pen_.free_features;
+      for (Index c = 0; c < K_ && !in; ++c) {
+        const double v = double(x_[f * K_ + c]), g = double(g_[f * K_ + c]);
+        in = v != 0 || (bounded(f) ? -g > fraction * l1_of(f) : std::abs(g) > fraction * l1_of(f)) ||
+             l1_of(f) == 0;
+      }
+      if (in) {
+        focus_mask_[std::size_t(f)] = 1;
+        if (++count > most) return false;
+      }
+    }
+    return true;
   }
   void feature_gradient(Index f, const Vec<Scalar>& U, Scalar* out) const {
     const double l2 = l2_of(f);
@@ -542,16 +614,15 @@ class WorkingSetSolver {
   }
   /// The largest violation; also sets scaled_violation_, the largest divided by its column's norm.
   /// Keeps each feature's violation for choose_working_set() (one pass over p, not two).
-  double max_violation(const std::vector<char>* candidates) {
+  double max_violation(const std::vector<Index>& features) {
     violation_.resize(p_);
     double largest = 0, scaled = 0;
-    for (Index f : live_)
-      if (!candidates || (*candidates)[f]) {
-        const double v = feature_violation(f);
-        violation_[f] = v;
-        largest = std::max(largest, v);
-        scaled = std::max(scaled, v * inv_col_norm_[f]);
-      }
+    for (Index f : features) {
+      const double v = feature_violation(f);
+      violation_[f] = v;
+      largest = std::max(largest, v);
+      scaled = std::max(scaled, v * inv_col_norm_[f]);
+    }
     scaled_violation_ = scaled;
     return largest;
   }
@@ -561,7 +632,7 @@ class WorkingSetSolver {
     if (zero_gradient_.size() == 0) {
       const Vec<Scalar> x = x_, g = g_;
       load(Vec<Scalar>::Zero(p_ * K_));
-      full_gradient(nullptr);
+      full_gradient(live_);
       zero_gradient_ = g_;
       load(x);
       g_ = g;
@@ -577,7 +648,6 @@ class WorkingSetSolver {
     scaled_violation_ = scaled;
     return largest;
   }
-  static Index count_candidates(const std::vector<char>& c) { return Index(std::count(c.begin(), c.end(), 1)); }
 
   /// Whether gap-safe screening is valid here: a loss with a convex conjugate and one output, an
   /// l1 term on every feature, no bounds and no unpenalised features (each would add a dual
@@ -607,9 +677,11 @@ class WorkingSetSolver {
       // screening every zero feature strictly inside its constraint would not repay that.
       double largest_ratio = 1;  // max |g_f| / l1_f on the mask; s = 1 / that is the dual scaling
       double could_save = 0;
+      const double inverse_l1 = 1 / pen_.l1, inverse_common = 1 / double(pen_.factors[0]);
+      const bool uniform = inverse_factors_.size() == 0;
       for (Index f = 0; f < p_; ++f) {
         if (!mask[std::size_t(f)]) continue;
-        const double ratio = std::abs(double(g_[f])) * inverse_l1_[f];  // a product: p divisions cost as much as the test
+        const double ratio = std::abs(double(g_[f])) * inverse_l1 * (uniform ? inverse_common : inverse_factors_[f]);
         largest_ratio = std::max(largest_ratio, ratio);
         if (ratio < 1 && x_[f] == 0) could_save += double(A_.col_nnz(f));
       }
@@ -654,15 +726,15 @@ class WorkingSetSolver {
 
   /// The support and free features, then the largest violations among the candidates (from
   /// the last max_violation(), which covered them).
-  void choose_working_set(Index size, const std::vector<char>* candidates) {
+  void choose_working_set(Index size, const std::vector<Index>& features) {
     ws_.clear();
     order_.clear();
-    for (Index f : live_) {
+    for (Index f : features) {
       bool keep = f >= p_ - pen_.free_features;
       for (Index c = 0; c < K_ && !keep; ++c) keep = x_[f * K_ + c] != 0;
       if (keep) {
         ws_.push_back(f);
-      } else if ((!candidates || (*candidates)[f]) && violation_[f] > 0) {
+      } else if (violation_[f] > 0) {
         order_.push_back({violation_[f], f});
       }
     }
@@ -1463,7 +1535,10 @@ class WorkingSetSolver {
   Vec<Scalar> x_, Z_, U_, H_, g_;
   double value_ = 0, penalty_ = 0;
   std::vector<char> screen_mask_;  ///< features still in the solve under gap-safe screening
-  Vec<double> inverse_l1_;         ///< 1 / l1_f, for the screening test
+  Vec<double> inverse_factors_;     ///< 1 / factor_f when the factors differ, for the screening test
+  std::vector<char> focus_mask_;    ///< the features the focused passes visit (focus())
+  std::vector<Index> focused_;      ///< live features among the candidates (see visit())
+  bool restricted_ = false;         ///< the outer passes visit focused_, not live_
   double reference_ = 1;  ///< the violation tol is relative to
   Vec<double> inv_col_norm_;     ///< 1 / ||a_f|| (0 for an all-zero column)
   Vec<double> violation_;        ///< each feature's violation, as of the last max_violation()
