@@ -87,8 +87,18 @@ class _Glm(Problem):
             weights = weights.reshape(-1)
         self.lower, self.upper = bounds(lower, upper, self.shape, self.dtype, 1 if self.fit_intercept else 0)
         self.is_proximal = self.l1 > 0 or self.lower is not None
-        self._native = _core.make_glm(self._loss, self._design.argument, targets, classes, self.l2,
-                                      self.fit_intercept, self.l1, weights, self.lower, self.upper)
+        _core.check_design(self._design.argument)
+        self._native_arguments = (self._loss, self._design.argument, targets, classes, self.l2, self.fit_intercept,
+                                  self.l1, weights, self.lower, self.upper)
+        self._native_problem = None
+
+    @property
+    def _native(self):
+        # Built on first use: southwell.solve reads the data directly, and building the native
+        # problem costs a pass over the matrix and several arrays of size m and p.
+        if self._native_problem is None:
+            self._native_problem = _core.make_glm(*self._native_arguments)
+        return self._native_problem
 
     @property
     def n_features(self) -> int:

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "error_translation.hpp"
+#include "glm_factory.hpp"
 #include "native_problem.hpp"
 #include "working_set.hpp"
 #include "southwell/graph/label_propagation.hpp"
@@ -152,6 +153,15 @@ DesignArgument csc_design(py::array data, py::array indices, py::array indptr, I
 }
 
 bool is_float32(const py::array& a) { return a.dtype().kind() == 'f' && a.itemsize() == 4; }
+
+/// The checks every solve makes of the matrix (finite values; for CSC, pointers and sorted,
+/// in-range row indices), made once when a problem is built, so that a bad matrix is refused
+/// there and not at its first use. O(nnz).
+void check_design(const DesignArgument& design) {
+  const auto nothing = [](auto, std::vector<py::object>) { return 0; };
+  if (is_float32(design.is_dense() ? design.dense : design.data)) visit_design<float>(design, nothing);
+  else visit_design<double>(design, nothing);
+}
 
 std::unique_ptr<NativeProblem> make_glm_problem(const std::string& loss, const DesignArgument& design,
                                                 const py::array& targets, Index classes, double l2, bool intercept,
@@ -313,6 +323,7 @@ PYBIND11_MODULE(_core, m) {
       .def("gradient", &sp::NativeProblem::gradient, py::arg("x"))
       .def("solve", &sp::NativeProblem::solve, py::arg("request"));
 
+  m.def("check_design", &sp::check_design, py::arg("design"));
   m.def("make_glm", &sp::make_glm_problem, py::arg("loss"), py::arg("design"), py::arg("targets"),
         py::arg("classes"), py::arg("l2"), py::arg("intercept"), py::arg("l1"), py::arg("l1_weights"),
         py::arg("lower"), py::arg("upper"));
