@@ -310,10 +310,10 @@ class WorkingSetSolver {
     bool screen = options.screening && !candidates && screening_applies();
     Index next_screen = 0, screen_backoff = 1;
     if (screen) screen_mask_.assign(std::size_t(p_), 1);
-    // Focused passes (WorkingSetOptions::focus_fraction) are tried after outer iterations
-    // 1, 2, 4, ... while the solve has no candidate set of its own.
+    // Focused passes (WorkingSetOptions::focus_fraction) are tried at outer iterations 0, 1, 2,
+    // 4, ... while the solve has no candidate set of its own.
     const bool penalised = pen_.l1 > 0 && pen_.factors.maxCoeff() > 0;
-    Index next_focus = options.focus_fraction > 0 && penalised ? 1 : std::numeric_limits<Index>::max();
+    Index next_focus = options.focus_fraction > 0 && penalised ? 0 : std::numeric_limits<Index>::max();
 
     Status status = Status::MaxIterations;
     std::string message;
@@ -346,7 +346,7 @@ class WorkingSetSolver {
           visit(candidates);
           summary.focused = Index(focused_.size());
         } else {
-          next_focus = 2 * outer;
+          next_focus = std::max<Index>(1, 2 * outer);
         }
       }
       kkt = max_violation(visited());
