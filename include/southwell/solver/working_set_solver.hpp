@@ -85,7 +85,8 @@ struct WorkingSetOptions {
   double inner_tolerance = 0.3;
   /// Coordinate descent epochs on one Newton model (the model need not be solved exactly).
   Index max_model_epochs = 20;
-  /// Anderson extrapolation over this many epochs for least squares (0: off).
+  /// Anderson extrapolation over this many epochs of the column solver, one output (least squares,
+  /// logistic); the Gram solver uses it for every loss (0: off).
   Index anderson_memory = 5;
   /// Gap-safe screening (Ndiaye, Fercoq, Gramfort & Salmon, JMLR 2017): after each outer pass,
   /// features whose dual constraint provably holds strictly at the optimum (so their coefficient
@@ -1198,7 +1199,8 @@ class WorkingSetSolver {
   /// of the coordinates visited before it).
   InnerOutcome column_descent(double target, Index max_epochs, WorkingSetSummary& summary) {
     const Index w = Index(ws_.size());
-    const Index memory = kQuadratic ? opts_->anderson_memory : 0;
+    // Extrapolation needs the model residual to move by H A (change in d): one output.
+    const Index memory = K_ == 1 ? opts_->anderson_memory : 0;
     if (memory > 0) anderson_.resize(w * K_, memory + 1);
     Index stored = 0;
     std::vector<Scalar> grad(K_);
@@ -1372,33 +1374,39 @@ class WorkingSetSolver {
 
   /// Anderson extrapolation of the last memory + 1 coordinate descent iterates (least squares):
   /// kept only when it lowers the objective.
+  /// Anderson's extrapolation of the last epochs' d (one output), kept when it lowers the
+  /// model: one pass over the working set's columns gives the image A (candidate - d) and the
+  /// model residual there, and the model is quadratic in that image.
   void try_anderson(Index memory) {
     Vec<Scalar> candidate;
     if (!anderson_candidate(memory, candidate)) return;
-    // Residual at the candidate: the model residual moves by H A (candidate - d).
     trial_residual_ = model_residual_;
+    extrapolation_image_.setZero(m_);
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Scalar step = candidate[t] - d_[t];
       if (step == 0) continue;
-      A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) { trial_residual_[i] += H_[i] * a * step; });
+      A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) {
+        extrapolation_image_[i] += a * step;
+        trial_residual_[i] += H_[i] * a * step;
+      });
     }
-    if (model_objective(trial_residual_, candidate) < model_objective(model_residual_, d_)) {
+    // model(candidate) - model(d) = r' e + e' H e / 2 (e the image, r the residual at d), plus
+    // the penalty's change.
+    double change = 0;
+    for (Index i = 0; i < m_; ++i) {
+      const double e = double(extrapolation_image_[i]);
+      change += e * (double(model_residual_[i]) + 0.5 * double(H_[i]) * e);
+    }
+    for (Index t = 0; t < Index(ws_.size()); ++t) {
+      const Index f = ws_[t];
+      const double v = double(x_[f]) + double(candidate[t]), u = double(x_[f]) + double(d_[t]);
+      if (bounded(f) && v < 0) return;  // an infeasible extrapolation
+      change += l1_of(f) * (std::abs(v) - std::abs(u)) + 0.5 * l2_of(f) * (v * v - u * u);
+    }
+    if (change < 0) {
       d_ = candidate;
       model_residual_.swap(trial_residual_);
     }
-  }
-  /// Least squares objective from the weighted residual U = s (z - b): sum U^2 / (2 s) + penalty.
-  double model_objective(const Vec<Scalar>& residual, const Vec<Scalar>& d) const {
-    double s = 0;
-    for (Index i = 0; i < m_; ++i)
-      if (weight_[i] > 0) s += 0.5 * double(residual[i]) * double(residual[i]) / double(weight_[i]);
-    for (Index t = 0; t < Index(ws_.size()); ++t) {
-      const Index f = ws_[t];
-      const double v = double(x_[f]) + double(d[t]), u = double(x_[f]);
-      if (bounded(f) && v < 0) return std::numeric_limits<double>::infinity();  // infeasible extrapolation
-      s += l1_of(f) * (std::abs(v) - std::abs(u)) + 0.5 * l2_of(f) * (v * v - u * u);
-    }
-    return s;
   }
 
   /// x += step d on the working set; Z, U, H and value_ follow.
@@ -1550,6 +1558,7 @@ class WorkingSetSolver {
   bool ws_gradient_current_ = false;      ///< g_ is current on the working set
   std::vector<std::pair<double, Index>> order_;
   Vec<Scalar> d_, curvature_, model_residual_, trial_residual_, direction_image_, model_gradient_;
+  Vec<Scalar> extrapolation_image_;  ///< A (candidate - d) for an Anderson candidate
   Mat<Scalar> gram_;
   Vec<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
   Vec<Scalar> row_value_;  ///< each row's loss at Z (unweighted), for the line search's differences
