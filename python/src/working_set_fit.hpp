@@ -47,7 +47,8 @@ py::dict fit_working_set(const DesignArgument& design, const py::array& targets,
     py::dict out;
     double lambda_max = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> strengths = request.path_strengths;
-    std::vector<Vec<Scalar>> points;
+    Vec<Scalar> stacked;  // the path's points, one after another, written as they come
+    Index points = 0;
     std::vector<WorkingSetSummary> summaries;
     {
       py::gil_scoped_release release;
@@ -55,9 +56,10 @@ py::dict fit_working_set(const DesignArgument& design, const py::array& targets,
       if (path) {
         if (strengths.empty())
           strengths = geometric_grid(lambda_max / request.l1_ratio, request.path_count, request.path_min_ratio);
+        stacked.resize(Index(strengths.size()) * n);
         solve_path(solver, strengths, request.l1_ratio, x, options, request.strong_rule,
                    [&](Index, const Vec<Scalar>& point, const WorkingSetSummary& summary) {
-                     points.push_back(point);
+                     stacked.segment(points++ * n, n) = point;
                      summaries.push_back(summary);
                      return false;
                    });
@@ -68,12 +70,11 @@ py::dict fit_working_set(const DesignArgument& design, const py::array& targets,
     hooks.rethrow_pending();
     out["lambda_max"] = lambda_max;
     if (path) {
-      std::vector<py::ssize_t> shape{py::ssize_t(points.size())};
+      std::vector<py::ssize_t> shape{py::ssize_t(points)};
       shape.insert(shape.end(), request.x_shape.begin(), request.x_shape.end());
-      Vec<Scalar> stacked(Index(points.size()) * n);
-      for (std::size_t k = 0; k < points.size(); ++k) stacked.segment(Index(k) * n, n) = points[k];
+      if (points * n < stacked.size()) stacked.conservativeResize(points * n);  // a path stopped early
       out["coefs"] = owning_array(std::move(stacked), shape);
-      out["strengths"] = std::vector<double>(strengths.begin(), strengths.begin() + Index(points.size()));
+      out["strengths"] = std::vector<double>(strengths.begin(), strengths.begin() + points);
       py::list listed;
       for (const auto& s : summaries) listed.append(working_set_summary_dict(s));
       out["summaries"] = listed;
