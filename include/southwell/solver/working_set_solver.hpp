@@ -354,8 +354,11 @@ class WorkingSetSolver {
         const double rest = max_violation(live_);
         const double rest_scaled = scaled_violation_;
         Index joined = 0;
+        // A violator by either test joins: one the scaled test alone flags would otherwise stay
+        // outside, and the solve would certify again and again without converging.
         for (Index f : live_)
-          if (!(*candidates)[std::size_t(f)] && violation_[f] > tol_abs) {
+          if (!(*candidates)[std::size_t(f)] &&
+              (violation_[f] > tol_abs || (violation_[f] > 0 && per_column_norm(f, violation_[f]) > tol_scaled))) {
             (*candidates)[std::size_t(f)] = 1;
             ++joined;
           }
