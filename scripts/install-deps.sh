@@ -4,6 +4,8 @@
 #   --peers   also the peer solvers of the comparison suite (bench/compare): LIBLINEAR's Python
 #             interface and R's glmnet
 #   --fuzz    also clang and its libFuzzer runtime (scripts/fuzz.sh)
+#   --sanitizers  also clang, its sanitizer runtimes and OpenMP (the sanitizer builds of
+#             scripts/run-tests.sh)
 set -euo pipefail
 
 packages=(
@@ -14,14 +16,14 @@ packages=(
   python3-nltk wordnet-base
   openmpi-bin libopenmpi-dev python3-mpi4py
 )
-if [ "${1:-}" = "--peers" ]; then
-  packages+=(python3-liblinear r-cran-glmnet)
-elif [ "${1:-}" = "--fuzz" ]; then
-  packages+=(clang-14 libclang-rt-14-dev)
-elif [ $# -gt 0 ]; then
-  echo "usage: $0 [--peers | --fuzz]" >&2
-  exit 2
-fi
+for option in "$@"; do
+  case "$option" in
+    --peers) packages+=(python3-liblinear r-cran-glmnet) ;;
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    --sanitizers) packages+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
+    *) echo "usage: $0 [--peers] [--fuzz] [--sanitizers]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -153,8 +153,10 @@ TEST(ReaderErrors, LibsvmNamesFileAndLine) {
       {"x 1:1\n", ":1: bad label 'x'"},
       {"\n\n", "no samples"},
   };
-  for (const auto& [content, message] : bad)
-    expect_error<ParseError>([&] { io::read_libsvm(write_temp("bad.svm", content)); }, message);
+  for (const auto& [content, message] : bad) {
+    const std::string& text = content;  // a lambda may not capture a structured binding before C++20
+    expect_error<ParseError>([&] { io::read_libsvm(write_temp("bad.svm", text)); }, message);
+  }
   expect_error<ParseError>([&] { io::read_libsvm("/nonexistent/file.svm"); }, "cannot open");
 }
 
@@ -175,8 +177,10 @@ TEST(ReaderErrors, MatrixMarketNamesFileAndLine) {
       {"%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 2 1\n", "lower triangle"},
       {"%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n1 1 2\n", "duplicate entries"},
   };
-  for (const auto& [content, message] : bad)
-    expect_error<ParseError>([&] { io::read_matrix_market(write_temp("bad.mtx", content)); }, message);
+  for (const auto& [content, message] : bad) {
+    const std::string& text = content;  // a lambda may not capture a structured binding before C++20
+    expect_error<ParseError>([&] { io::read_matrix_market(write_temp("bad.mtx", text)); }, message);
+  }
 }
 
 TEST(ReaderErrors, VectorFile) {

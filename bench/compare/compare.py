@@ -82,6 +82,14 @@ def plot(results, best, title, path):
 
 
 def run_point(args, shared, out_dir):
+    """Times every available solver on one problem; returns the markdown table, and records the
+    table, F* and every run in <out_dir>/<problem>_<dataset>_<fraction>.json."""
+    return run_point_table(args, shared, out_dir)[0]
+
+
+def run_point_table(args, shared, out_dir):
+    """run_point, also returning {solver: [seconds to each of TARGETS or None]} and
+    {solver: error message} for the solvers that failed."""
     import peers
     import problems
 
@@ -90,7 +98,7 @@ def run_point(args, shared, out_dir):
     m, p = data.shape
     title = f"{args.problem} on {args.dataset} ({m}×{p}), λ = {args.fraction:g} λ_max, {args.threads} thread(s)"
     print(title, flush=True)
-    results = {}
+    results, failures = {}, {}
     for adapter in peers.all_adapters():
         if args.solvers and adapter.name not in args.solvers:
             continue
@@ -104,18 +112,20 @@ def run_point(args, shared, out_dir):
             runs = adapter.runs(problem, args.threads)
         except Exception as error:  # a peer that fails leaves the others' comparison standing
             print(f"  {adapter.name}: failed: {error}", flush=True)
+            failures[adapter.name] = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             continue
         results[adapter.name] = [(setting, seconds, problem.objective(coef)) for setting, seconds, coef in runs]
         print(f"  {adapter.name}: {len(runs)} runs in {time.perf_counter() - start:.1f}s", flush=True)
     table, best = suboptimality_table(results)
     text = format_table(title, table)
+    text += "".join(f"\n| {name} | failed: {message} |" + " |" * (len(TARGETS) - 1) for name, message in failures.items())
     print(text)
     stem = f"{args.problem}_{pathlib.Path(args.dataset).name.replace(':', '_').replace(',', 'x')}_{args.fraction:g}"
     plot(results, best, title, out_dir / f"{stem}.png")
     (out_dir / f"{stem}.json").write_text(json.dumps(
-        {"title": title, "best": best, "table": table,
+        {"title": title, "best": best, "table": table, "failed": failures,
          "runs": {k: [list(r) for r in v] for k, v in results.items()}}, indent=1))
-    return text
+    return text, table, failures
 
 
 def run_path(args, shared, out_dir):

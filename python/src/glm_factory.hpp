@@ -89,4 +89,19 @@ std::unique_ptr<NativeProblem> make_glm(const DesignArgument& design, const py::
   });
 }
 
+// make_glm is instantiated in the generated glm_<loss>_<scalar>.cpp units only
+// (glm_instance.cpp.in): every other unit that sees its definition would otherwise compile the
+// whole solver for all 18 problem types again.
+#define SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(SCALAR, LOSS)                                                               \
+  extern template std::unique_ptr<NativeProblem> make_glm<SCALAR, LOSS<SCALAR>>(                                     \
+      const DesignArgument&, const py::array&, Index, double, bool, double, const py::object&, const py::object&, \
+      const py::object&);
+SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(float, SquaredLoss)
+SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(double, SquaredLoss)
+SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(float, LogisticLoss)
+SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(double, LogisticLoss)
+SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(float, SoftmaxLoss)
+SOUTHWELL_PYTHON_EXTERN_MAKE_GLM(double, SoftmaxLoss)
+#undef SOUTHWELL_PYTHON_EXTERN_MAKE_GLM
+
 }  // namespace southwell::python
