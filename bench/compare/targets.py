@@ -128,6 +128,9 @@ def main():
         except FileNotFoundError as error:
             print(f"skipped: {error}", flush=True)
             continue
+        except Exception as error:  # the row is reported as missed, the grid goes on
+            print(f"failed: {error}", flush=True)
+            table, failures = {}, {"the row": str(error)}
         rows.append({"problem": problem, "dataset": dataset, "fraction": fraction, "table": table,
                      "failed": failures, "verdict": verdict(problem, table, failures)})
         (out_dir / "targets.json").write_text(json.dumps(rows, indent=1))  # kept if a later row is interrupted
