@@ -290,10 +290,7 @@ TEST(Cli, ExitCodesFollowTheDocumentedTable) {
       << unwritable.output;
 }
 
-/// Exit code 3 is for what no check can foresee, such as running out of memory: a file naming
-/// feature 2e9 needs 8 GB of column pointers under the default ReadLimits, more than the 2 GB
-/// address space allowed here. (ASan reserves terabytes of address space, so not under ASan.)
-// GCC says so by __SANITIZE_*__, clang by __has_feature.
+// Built with a sanitizer? GCC says so by __SANITIZE_*__, clang by __has_feature.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SOUTHWELL_TEST_SANITIZED 1
 #elif defined(__has_feature)
@@ -301,6 +298,10 @@ TEST(Cli, ExitCodesFollowTheDocumentedTable) {
 #define SOUTHWELL_TEST_SANITIZED 1
 #endif
 #endif
+
+/// Exit code 3 is for what no check can foresee, such as running out of memory: a file naming
+/// feature 2e9 needs 8 GB of column pointers under the default ReadLimits, more than the 2 GB
+/// address space allowed here. (ASan reserves terabytes of address space, so not under ASan.)
 TEST(Cli, OutOfMemoryIsExitCodeThree) {
 #ifdef SOUTHWELL_TEST_SANITIZED
   GTEST_SKIP() << "a limited address space does not work with the sanitizers";
