@@ -102,6 +102,9 @@ def main():
     parser.add_argument("--datasets", nargs="+", default=list(SHARED_DATASETS))
     parser.add_argument("--fractions", nargs="+", type=float, default=list(FRACTIONS))
     parser.add_argument("--generated", action="store_true", help="add the generated 100,000 × 1,000,000 rows")
+    parser.add_argument("--solvers", nargs="*",
+                        help="only these adapters (default: all available; scikit-learn's newton-cholesky forms "
+                             "the p x p Hessian, minutes on leukemia's 7,129 features)")
     parser.add_argument("--budget", type=float, default=5.0,
                         help="a solver's sweep stops after its first run longer than this (seconds, default 5)")
     parser.add_argument("--shared", default=str(here.parents[3] / "shared"), help="the shared folder (data)")
@@ -122,7 +125,7 @@ def main():
     start = time.perf_counter()
     for k, (problem, dataset, fraction) in enumerate(plan, 1):
         print(f"[{k}/{len(plan)}, {time.perf_counter() - start:.0f} s]", end=" ", flush=True)
-        point = argparse.Namespace(problem=problem, dataset=dataset, fraction=fraction, threads=1, solvers=None)
+        point = argparse.Namespace(problem=problem, dataset=dataset, fraction=fraction, threads=1, solvers=args.solvers)
         try:
             _, table, failures = compare.run_point_table(point, args.shared, out_dir)
         except FileNotFoundError as error:
