@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import sys
 import time
@@ -112,8 +113,6 @@ def main():
     args = parser.parse_args()
     if any(not 0 < f <= 1 for f in args.fractions):
         parser.error("--fractions must lie in (0, 1]")
-    import os
-
     os.environ["OMP_NUM_THREADS"] = "1"
     import peers
 
