@@ -542,6 +542,106 @@ TEST(WorkingSet, Float32SolvesToSinglePrecision) {
   EXPECT_LE(relative_kkt(Family::LeastSquares, A, y, 1, x.cast<double>(), check), 1e-3);
 }
 
+/// Wide sparse l2-logistic data: the dual (m variables) is the smaller problem.
+struct WideL2Logistic {
+  MatD A = random_design(31, 80, 400, 0.1);
+  VecD y = labels(Family::Logistic, A, 4, 1);
+  Eigen::SparseMatrix<double> S = A.sparseView();
+  Penalty pen;
+  WideL2Logistic() { pen.l2 = 0.01 * lambda_max(Family::Logistic, A, y, 1); }
+};
+
+TEST(WorkingSet, DualCoordinateDescentMeetsKktAndMatchesTheWorkingSets) {
+  WideL2Logistic wide;
+  for (const bool weighted : {false, true}) {
+    if (weighted) {  // weight 0 takes a row out of the problem; 2 counts it twice
+      wide.pen.weights.resize(80);
+      for (Index i = 0; i < 80; ++i) wide.pen.weights[i] = double(i % 3);
+    }
+    WorkingSetOptions options;
+    options.tol = 1e-10;
+    options.dual = WorkingSetOptions::Dual::Always;
+    WorkingSetSummary dual, primal;
+    const VecD x_dual = solve(Family::Logistic, Sparse(wide.S), wide.y, 1, wide.pen, options, &dual);
+    EXPECT_TRUE(dual.dual);
+    EXPECT_LE(relative_kkt(Family::Logistic, wide.A, wide.y, 1, x_dual, wide.pen), 1e-9) << "weighted " << weighted;
+    options.dual = WorkingSetOptions::Dual::Never;
+    const VecD x_primal = solve(Family::Logistic, Sparse(wide.S), wide.y, 1, wide.pen, options, &primal);
+    EXPECT_FALSE(primal.dual);
+    EXPECT_LE((x_dual - x_primal).cwiseAbs().maxCoeff(), 1e-7 * x_primal.cwiseAbs().maxCoeff());
+    EXPECT_NEAR(dual.final_objective, primal.final_objective, 1e-10 * primal.final_objective);
+  }
+}
+
+TEST(WorkingSet, DualCoordinateDescentIsTheAutomaticChoiceForWideData) {
+  WideL2Logistic wide;
+  WorkingSetOptions options;
+  options.tol = 1e-8;
+  WorkingSetSummary summary;
+  solve(Family::Logistic, Sparse(wide.S), wide.y, 1, wide.pen, options, &summary);
+  EXPECT_TRUE(summary.dual) << "80 rows, 400 features";
+  const MatD tall = wide.A.transpose();  // 400 rows, 80 features: the primal is smaller
+  const VecD y = labels(Family::Logistic, tall, 4, 1);
+  solve(Family::Logistic, Dense(tall), y, 1, wide.pen, options, &summary);
+  EXPECT_FALSE(summary.dual);
+}
+
+TEST(WorkingSet, AutomaticDualHandsSlowProblemsToTheWorkingSets) {
+  // Few dense rows that share most of their direction, and a weak penalty: dual coordinate
+  // descent crawls (each row's step undoes the others'), the primal Newton steps do not.
+  MatD A = random_design(61, 20, 300, 1.0);
+  const VecD common = random_vector(8, 300);
+  for (Index i = 0; i < 20; ++i) A.row(i) = 0.1 * A.row(i) + common.transpose();
+  const VecD y = labels(Family::Logistic, A, 9, 1);
+  Penalty pen;
+  pen.l2 = 1e-4 * lambda_max(Family::Logistic, A, y, 1);
+  WorkingSetOptions options;
+  options.tol = 1e-9;
+  options.dual = WorkingSetOptions::Dual::Always;
+  options.max_iterations = 300;
+  VecD x = VecD::Zero(300);
+  WorkingSetSolver<Dense, LogisticLoss<double>> solver(Dense(A), LogisticLoss<double>(y), to_solver(pen));
+  const WorkingSetSummary forced = solver.solve(x, options);
+  ASSERT_TRUE(forced.dual);
+  EXPECT_GT(forced.epochs, 100) << "the test problem must be one the dual solves slowly";
+  options.dual = WorkingSetOptions::Dual::Automatic;
+  options.max_iterations = 1000;
+  WorkingSetSummary handed;
+  const VecD x_auto = solve(Family::Logistic, Dense(A), y, 1, pen, options, &handed);
+  EXPECT_FALSE(handed.dual);
+  EXPECT_GT(handed.epochs, 0) << "the dual's epochs before handing over are counted";
+  EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, x_auto, pen), 1e-8);
+}
+
+TEST(WorkingSet, DualRefusesProblemsItDoesNotSolve) {
+  WideL2Logistic wide;
+  WorkingSetOptions options;
+  options.dual = WorkingSetOptions::Dual::Always;
+  const auto attempt = [&](const ElasticNetPenalty<double>& pen) {
+    WorkingSetSolver<Sparse, LogisticLoss<double>> solver(Sparse(wide.S), LogisticLoss<double>(wide.y), pen);
+    VecD x = VecD::Zero(400);
+    solver.solve(x, options);
+  };
+  ElasticNetPenalty<double> pen = to_solver(wide.pen);
+  EXPECT_NO_THROW(attempt(pen));
+  pen.l1 = 0.1;
+  EXPECT_THROW(attempt(pen), InvalidArgument);
+  pen = to_solver(wide.pen);
+  pen.nonnegative = true;
+  EXPECT_THROW(attempt(pen), InvalidArgument);
+  pen = to_solver(wide.pen);
+  pen.free_features = 1;
+  EXPECT_THROW(attempt(pen), InvalidArgument);
+  pen = to_solver(wide.pen);
+  pen.factors = VecD::Ones(400);
+  pen.factors[3] = 2;
+  EXPECT_THROW(attempt(pen), InvalidArgument);
+  WorkingSetSolver<Sparse, SquaredLoss<double>> squares(Sparse(wide.S), SquaredLoss<double>(wide.y),
+                                                        to_solver(wide.pen));
+  VecD x = VecD::Zero(400);
+  EXPECT_THROW(squares.solve(x, options), InvalidArgument);
+}
+
 TEST(WorkingSet, RejectsBadInputsBeforeSolving) {
   const MatD A = random_design(81, 20, 10);
   const VecD y = labels(Family::LeastSquares, A, 1, 1);

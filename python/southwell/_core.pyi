@@ -1,5 +1,5 @@
 """Type stubs of the compiled core (southwell._core). Internal: use the package's public API."""
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, ClassVar, Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,11 @@ def label_propagation(W: DesignArgument, labelled: Sequence[int], targets: npt.N
 def rule_names() -> dict[str, list[str]]: ...
 
 class WorkingSetOptions:
+    class Dual:
+        automatic: ClassVar["WorkingSetOptions.Dual"]
+        never: ClassVar["WorkingSetOptions.Dual"]
+        always: ClassVar["WorkingSetOptions.Dual"]
+    dual: "WorkingSetOptions.Dual"
     tol: float
     max_iterations: int
     max_epochs: int

@@ -16,6 +16,16 @@ from ._problems import Problem, _Glm
 
 #: How `Result.selection/partition/update` describe a working-set solve.
 WORKING_SET_RULES = ("gs-s working set", "variable", "prox-newton")
+#: ... and a solve by dual coordinate descent (``dual``).
+DUAL_RULES = ("random permutation", "rows (dual)", "dual newton")
+
+
+def _dual_mode(dual):
+    if isinstance(dual, str) and dual == "auto":
+        return _core.WorkingSetOptions.Dual.automatic
+    if isinstance(dual, (bool, np.bool_)):
+        return _core.WorkingSetOptions.Dual.always if dual else _core.WorkingSetOptions.Dual.never
+    raise ValueError(f"dual must be 'auto', True or False, got {dual!r}")
 
 
 def _finite(value, name, minimum=0.0, strict=False):
@@ -41,7 +51,7 @@ def _nonnegative_bounds(problem):
 def make_request(problem, *, tol=1e-6, max_iter=1000, max_epochs=1_000_000, threads=None, time_limit=None,
                  verbose=0, record_history=False, callback=None, callback_every=1, sample_weight=None,
                  penalty_factors=None, x0=None, working_set_size=10, growth=2.0, inner_tolerance=0.3,
-                 anderson_memory=5, screening=True, focus_fraction=0.5):
+                 anderson_memory=5, screening=True, focus_fraction=0.5, dual="auto"):
     """A validated _core.WorkingSetRequest for `problem` (a LeastSquares, Logistic or Softmax)."""
     if not isinstance(problem, _Glm):
         raise TypeError(f"the working-set solver takes LeastSquares, Logistic or Softmax problems, got "
@@ -76,6 +86,7 @@ def make_request(problem, *, tol=1e-6, max_iter=1000, max_epochs=1_000_000, thre
         raise ValueError(f"inner_tolerance must be < 1, got {inner_tolerance}")
     options.anderson_memory = integer_at_least(anderson_memory, "anderson_memory", 0)
     options.screening = bool(screening)
+    options.dual = _dual_mode(dual)
     options.focus_fraction = _finite(focus_fraction, "focus_fraction")
     if options.focus_fraction >= 1:
         raise ValueError(f"focus_fraction must be < 1, got {focus_fraction}")
@@ -99,7 +110,7 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
           record_history: bool = False, callback: Optional[Callable[[int, np.ndarray, float], bool]] = None,
           callback_every: int = 1, max_epochs: int = 1_000_000, working_set_size: int = 10, growth: float = 2.0,
           inner_tolerance: float = 0.3, anderson_memory: int = 5, screening: bool = True,
-          focus_fraction: float = 0.5) -> Result:
+          focus_fraction: float = 0.5, dual="auto") -> Result:
     """Minimise a LeastSquares, Logistic or Softmax problem by working-set proximal Newton.
 
     The fastest way to solve the estimators' problems (docs/performance.md): each outer
@@ -142,31 +153,39 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
         focus_fraction x their l1 weight, the outer passes visit only those until the solve
         converges on them; one pass over every feature then certifies the result (violators
         join). Saves the passes over p on large sparse problems; 0 turns it off.
+    dual : {"auto", True, False}, default "auto"
+        Dual coordinate descent (Yu, Huang & Lin 2011; LIBLINEAR's ``-s 7``) instead of the
+        working sets, for binary logistic regression with l2 only (no l1, no bounds, no
+        intercept, equal penalty factors): epochs over the m dual variables, each followed by
+        the same KKT test. "auto" uses it when there are fewer rows than features, True
+        wherever it applies (ValueError elsewhere), False never.
 
     Returns
     -------
     Result
         ``n_iter`` counts outer iterations; ``epochs``, ``newton_steps``,
-        ``working_set_size``, ``screened_out`` (features removed by gap-safe screening) and
-        ``focused`` (features the focused passes visited, 0 if they never started) are
-        extra attributes.
+        ``working_set_size``, ``screened_out`` (features removed by gap-safe screening),
+        ``focused`` (features the focused passes visited, 0 if they never started) and
+        ``dual`` (solved by dual coordinate descent: ``n_iter`` and ``epochs`` count its
+        epochs) are extra attributes.
     """
     request = make_request(problem, tol=tol, max_iter=max_iter, max_epochs=max_epochs, threads=threads,
                            time_limit=time_limit, verbose=verbose, record_history=record_history,
                            callback=callback, callback_every=callback_every, sample_weight=sample_weight,
                            penalty_factors=penalty_factors, x0=x0, working_set_size=working_set_size,
                            growth=growth, inner_tolerance=inner_tolerance, anderson_memory=anderson_memory,
-                           screening=screening, focus_fraction=focus_fraction)
+                           screening=screening, focus_fraction=focus_fraction, dual=dual)
     raw = run(problem, request)
     return working_set_result(raw["x"], raw["summary"])
 
 
 def working_set_result(x, summary):
     """A Result from a solution and its summary dictionary."""
-    result = Result(dict(summary, x=x), WORKING_SET_RULES)
+    result = Result(dict(summary, x=x), DUAL_RULES if summary["dual"] else WORKING_SET_RULES)
     result.epochs = int(summary["epochs"])
     result.newton_steps = int(summary["newton_steps"])
     result.working_set_size = int(summary["working_set_size"])
     result.screened_out = int(summary["screened_out"])
     result.focused = int(summary["focused"])
+    result.dual = bool(summary["dual"])
     return result

@@ -60,6 +60,7 @@ py::dict working_set_summary_dict(const WorkingSetSummary& summary) {
   d["screened_in"] = summary.screened_in;
   d["screened_out"] = summary.screened_out;
   d["focused"] = summary.focused;
+  d["dual"] = summary.dual;
   return d;
 }
 
@@ -327,8 +328,13 @@ PYBIND11_MODULE(_core, m) {
   m.def("make_glm", &sp::make_glm_problem, py::arg("loss"), py::arg("design"), py::arg("targets"),
         py::arg("classes"), py::arg("l2"), py::arg("intercept"), py::arg("l1"), py::arg("l1_weights"),
         py::arg("lower"), py::arg("upper"));
-  py::class_<southwell::WorkingSetOptions>(m, "WorkingSetOptions")
-      .def(py::init<>())
+  py::class_<southwell::WorkingSetOptions> working_set_options(m, "WorkingSetOptions");
+  py::enum_<southwell::WorkingSetOptions::Dual>(working_set_options, "Dual")
+      .value("automatic", southwell::WorkingSetOptions::Dual::Automatic)
+      .value("never", southwell::WorkingSetOptions::Dual::Never)
+      .value("always", southwell::WorkingSetOptions::Dual::Always);
+  working_set_options.def(py::init<>())
+      .def_readwrite("dual", &southwell::WorkingSetOptions::dual)
       .def_readwrite("tol", &southwell::WorkingSetOptions::tol)
       .def_readwrite("max_iterations", &southwell::WorkingSetOptions::max_iterations)
       .def_readwrite("max_epochs", &southwell::WorkingSetOptions::max_epochs)

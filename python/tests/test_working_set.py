@@ -79,6 +79,40 @@ class TestSolve:
 
         assert_not_worse(value(res.x), value(ref))
 
+    @pytest.mark.parametrize("weighted", [False, True])
+    def test_l2_logistic_by_dual_coordinate_descent_matches_sklearn(self, rng, weighted):
+        # Wide and sparse (LIBLINEAR -s 7's home ground): "auto" picks the dual; the solution must
+        # agree with scikit-learn's lbfgs (C = 1 / l2) and with the working sets.
+        X = sp.random(150, 2000, density=0.02, format="csc", random_state=np.random.RandomState(5))
+        y = (X @ rng.standard_normal(2000) + 0.3 * rng.standard_normal(150) > 0).astype(int)
+        signs = np.where(y == 1, 1.0, -1.0)
+        weights = np.arange(150) % 3 * 1.0 if weighted else None
+        l2 = 0.05
+        res = sw.solve(sw.Logistic(X, signs, l2=l2), tol=1e-10, sample_weight=weights)
+        assert res.success and res.dual and res.selection == "random permutation"
+        ref = skl.LogisticRegression(C=1 / l2, fit_intercept=False, tol=1e-12, max_iter=100000).fit(
+            X, y, sample_weight=weights).coef_[0]
+        s = np.ones(150) if weights is None else weights
+        value = lambda w: (s * np.logaddexp(0, -signs * (X @ w))).sum() + l2 / 2 * (w ** 2).sum()
+        assert_not_worse(value(res.x), value(ref))
+        np.testing.assert_allclose(res.x, ref, atol=1e-4 * np.abs(ref).max())  # lbfgs stops near, not at, the optimum
+        primal = sw.solve(sw.Logistic(X, signs, l2=l2), tol=1e-10, sample_weight=weights, dual=False)
+        assert not primal.dual
+        np.testing.assert_allclose(res.x, primal.x, atol=1e-7 * np.abs(ref).max())
+
+    def test_dual_is_refused_where_it_does_not_apply(self, rng):
+        X = sp.random(30, 100, density=0.1, format="csc", random_state=np.random.RandomState(6))
+        signs = np.where(rng.standard_normal(30) > 0, 1.0, -1.0)
+        for problem in [sw.Logistic(X, signs, l1=0.1, l2=1.0), sw.Logistic(X, signs, l2=1.0, fit_intercept=True),
+                        sw.LeastSquares(X, signs, l2=1.0)]:
+            with pytest.raises(ValueError, match="dual solver takes binary logistic"):
+                sw.solve(problem, dual=True)
+        for bad in ["yes", 1, None]:
+            with pytest.raises(ValueError, match="dual must be"):
+                sw.solve(sw.Logistic(X, signs, l2=1.0), dual=bad)
+        # The working sets serve what the dual does not: "auto" falls back silently.
+        assert not sw.solve(sw.Logistic(X, signs, l1=0.1, l2=1.0)).dual
+
     def test_threads_do_not_change_the_result(self, rng):
         A = sp.random(4000, 500, density=0.05, random_state=3, format="csc")
         y = np.where(rng.standard_normal(4000) > 0, 1.0, -1.0)

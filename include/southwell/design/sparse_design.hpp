@@ -6,6 +6,7 @@
 #include <Eigen/SparseCore>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "southwell/core/errors.hpp"
 #include "southwell/core/types.hpp"
@@ -18,7 +19,6 @@ class SparseDesign {
   using Scalar = Scalar_;
   using StorageIndex = StorageIndex_;
   using Matrix = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex>;
-  using RowMatrix = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, StorageIndex>;
   static constexpr bool kIsSparse = true;
 
   using View = Eigen::Map<const Matrix>;
@@ -80,18 +80,31 @@ class SparseDesign {
 
   /// Row access needs build_row_index() first.
   bool has_row_index() const { return row_index_built_; }
+  /// A compressed-row copy by counting sort: two passes over the columns, rows' entries in column
+  /// order. (Eigen's storage-order assignment took 6 ms for rcv1_small's 78k entries.)
   void build_row_index() {
     if (row_index_built_) return;
-    by_row_ = RowMatrix(View(rows_, cols_, nnz(), outer_, inner_, values_));
-    by_row_.makeCompressed();
+    row_outer_.assign(std::size_t(rows_) + 1, 0);
+    const Index count = nnz();
+    for (Index p = 0; p < count; ++p) ++row_outer_[std::size_t(inner_[p]) + 1];
+    for (Index i = 0; i < rows_; ++i) row_outer_[std::size_t(i) + 1] += row_outer_[std::size_t(i)];
+    row_inner_.resize(std::size_t(count));
+    row_values_.resize(std::size_t(count));
+    std::vector<StorageIndex> next(row_outer_.begin(), row_outer_.end() - 1);
+    for (Index j = 0; j < cols_; ++j)
+      for (StorageIndex p = outer_[j]; p < outer_[j + 1]; ++p) {
+        const StorageIndex at = next[std::size_t(inner_[p])]++;
+        row_inner_[std::size_t(at)] = StorageIndex(j);
+        row_values_[std::size_t(at)] = values_[p];
+      }
     row_index_built_ = true;
   }
-  Index row_nnz(Index i) const { return by_row_.outerIndexPtr()[i + 1] - by_row_.outerIndexPtr()[i]; }
+  Index row_nnz(Index i) const { return row_outer_[std::size_t(i) + 1] - row_outer_[std::size_t(i)]; }
   template <class F>
   void for_each_in_row(Index i, F&& f) const {
-    const StorageIndex* in = by_row_.innerIndexPtr();
-    const Scalar* val = by_row_.valuePtr();
-    for (StorageIndex p = by_row_.outerIndexPtr()[i], end = by_row_.outerIndexPtr()[i + 1]; p < end; ++p)
+    const StorageIndex* in = row_inner_.data();
+    const Scalar* val = row_values_.data();
+    for (StorageIndex p = row_outer_[std::size_t(i)], end = row_outer_[std::size_t(i) + 1]; p < end; ++p)
       f(Index(in[p]), val[p]);
   }
 
@@ -105,7 +118,8 @@ class SparseDesign {
   const StorageIndex* outer_;
   const StorageIndex* inner_;
   const Scalar* values_;
-  RowMatrix by_row_;
+  std::vector<StorageIndex> row_outer_, row_inner_;  ///< the row index (build_row_index())
+  std::vector<Scalar> row_values_;
   bool row_index_built_ = false;
 };
 

@@ -19,6 +19,7 @@ class LogisticLoss {
   }
   Index rows() const { return y_.size(); }
   Index outputs() const { return 1; }
+  const Vec<Scalar>& labels() const { return y_; }
 
   Scalar value(Index i, const Scalar* z) const {
     const Scalar t = -y_[i] * z[0];  // log(1 + e^t), stable for large |t|

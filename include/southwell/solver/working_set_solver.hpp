@@ -49,7 +49,9 @@
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
 #include "southwell/linalg/dense_block.hpp"
+#include "southwell/problems/logistic_loss.hpp"
 #include "southwell/problems/softmax_loss.hpp"
+#include "southwell/solver/logistic_dual.hpp"
 #include "southwell/problems/squared_loss.hpp"
 
 namespace southwell {
@@ -102,6 +104,13 @@ struct WorkingSetOptions {
   /// l1 on most features (large, sparse problems), each outer iteration then costs the working
   /// set, not all of p. In [0, 1); 0 turns it off.
   double focus_fraction = 0.5;
+  /// Dual coordinate descent (LogisticDual) instead of the working sets, for binary logistic
+  /// regression with an l2 penalty only: one common penalty factor > 0, no l1, no bounds, no
+  /// free features (an intercept). Automatic uses it where it applies and rows are fewer than
+  /// features (the dual is then the smaller problem); Always where it applies, and asking for it
+  /// elsewhere is an InvalidArgument; Never leaves every problem to the working sets.
+  enum class Dual { Automatic, Never, Always };
+  Dual dual = Dual::Automatic;
   /// OpenMP threads for the full passes (0: OpenMP's default). Results do not depend on it.
   int threads = 0;
   double time_limit_seconds = std::numeric_limits<double>::infinity();
@@ -134,6 +143,7 @@ struct WorkingSetSummary : Summary {
   Index screened_in = 0;        ///< features outside the candidate set that failed the KKT check
   Index screened_out = 0;       ///< features removed by gap-safe screening
   Index focused = 0;            ///< features the focused passes visited (0: they never started)
+  bool dual = false;            ///< solved by dual coordinate descent: epochs over rows, no working sets
 };
 
 template <class Design, class Loss>
@@ -264,6 +274,10 @@ class WorkingSetSolver {
   using Clock = std::chrono::steady_clock;
   enum class InnerOutcome { Solved, Budget, Stopped, Time, Failed };
   static constexpr Index kChunks = 64;  // fixed work split: sums do not depend on the thread count
+  /// Dual solves that would take more epochs than this hand over to the working sets (automatic choice).
+  static constexpr double kDualEpochBudget = 100;
+  /// Epochs of the dual between two primal checks, at most.
+  static constexpr Index kMaxUnchecked = 10;
 
   /// With `certify_all`, a solve restricted to candidates ends with the KKT check of every
   /// feature (violators join the candidates); without it, the others simply stay where they are.
@@ -274,6 +288,7 @@ class WorkingSetSolver {
     if (candidates && Index(candidates->size()) != p_) throw InvalidArgument("candidate mask has the wrong size");
     for (Index j = 0; j < x.size(); ++j)
       if (!std::isfinite(x[j])) throw InvalidArgument("x0[" + std::to_string(j) + "] is not finite");
+    const bool dual = use_dual(options.dual, candidates);
     const auto start = Clock::now();
     opts_ = &options;
     start_ = start;
@@ -299,6 +314,11 @@ class WorkingSetSolver {
     const double tol_abs = options.tol * reference, tol_scaled = options.tol * scaled_reference;
     reference_ = reference > 0 ? reference : 1.0;
     record(summary, start);
+    if (dual) {
+      if (solve_dual(x, summary, tol_abs, tol_scaled, options.dual == WorkingSetOptions::Dual::Automatic))
+        return summary;
+      visit(candidates);  // handed over: the working sets start from the dual's x
+    }
 
     // Screening works on a candidate mask of its own; screened features are certified by the
     // safe rule, not by a KKT pass.
@@ -439,6 +459,128 @@ class WorkingSetSolver {
     record(summary, start);
     opts_ = nullptr;
     return summary;
+  }
+
+  /// Whether this solve goes to LogisticDual (WorkingSetOptions::dual); asking for it where it
+  /// does not apply is a caller's mistake.
+  bool use_dual(WorkingSetOptions::Dual mode, const std::vector<char>* candidates) const {
+    using Dual = WorkingSetOptions::Dual;
+    if (mode == Dual::Never) return false;
+    bool applies = std::is_same_v<Loss, LogisticLoss<Scalar>> && pen_.l1 == 0 && pen_.l2 > 0 && !pen_.nonnegative &&
+                   pen_.free_features == 0 && pen_.factors[0] > 0 && (pen_.factors.array() == pen_.factors[0]).all();
+    // A path's strong rule keeps every feature when there is no l1 term; other candidate sets
+    // are the working sets' business.
+    if (applies && candidates) applies = std::all_of(candidates->begin(), candidates->end(), [](char c) { return c != 0; });
+    if (mode == Dual::Always && !applies)
+      throw InvalidArgument("the dual solver takes binary logistic regression with an l2 penalty only (equal "
+                            "penalty factors > 0, no l1, no bounds, no intercept)");
+    return applies && (mode == Dual::Always || m_ < p_);
+  }
+
+  /// Epochs of LogisticDual until its primal point x = sum alpha_i y_i a_i passes the same KKT
+  /// test as the working sets'; `summary` holds what run() set up and gets the rest. False
+  /// when an automatic choice turns out slow (the dual's rate predicts more than
+  /// kDualEpochBudget epochs: rows that are few, dense and strongly correlated): the solver's
+  /// state is then at the dual's x, and the working sets carry on from there.
+  bool solve_dual(Vec<Scalar>& x, WorkingSetSummary& summary, double tol_abs, double tol_scaled, bool may_fall_back) {
+    if constexpr (std::is_same_v<Loss, LogisticLoss<Scalar>>) {
+      A_.build_row_index();
+      const double l2 = pen_.l2 * double(pen_.factors[0]);
+      LogisticDual<Design> dual(A_, loss_.labels().data(), weight_.data(), l2);
+      dual.start(x_);
+      summary.dual = true;
+      Status status = Status::MaxIterations;
+      std::string message = "iteration limit reached";
+      double kkt = summary.initial_gradient_norm;
+      // Primal checks cost about an epoch each. Between them the violation is predicted from the
+      // dual's largest slope times their ratio at the last check; a check runs when the
+      // prediction meets tol, and at least every kMaxUnchecked epochs (the callback, which also
+      // watches for interrupts, and the history see the checks).
+      Index checked_at = 0;
+      double ratio = 0, checked_kkt = 0;
+      for (Index epoch = 1;; ++epoch) {
+        summary.newton_steps += dual.epoch();
+        summary.epochs = summary.iterations = epoch;
+        const bool last = epoch >= opts_->max_iterations || epoch >= opts_->max_epochs;
+        if (!(last || epoch <= 2 || epoch - checked_at >= kMaxUnchecked || ratio * dual.largest_slope() <= tol_abs))
+          continue;
+        // g_ and value_ at the dual's x: after the last check, the solver's result.
+        value_ = dual.primal_gradient(weight_.data(), l2, g_);
+        kkt = 0;
+        scaled_violation_ = 0;
+        for (Index f = 0; f < p_; ++f) {
+          const double v = std::abs(double(g_[f]));
+          kkt = std::max(kkt, v);
+          if (v > 0) scaled_violation_ = std::max(scaled_violation_, per_column_norm(f, v));
+        }
+        if (opts_->callback) x_ = dual.primal().template cast<Scalar>();
+        record(summary, start_);
+        if (opts_->verbose) {
+          char line[160];
+          std::snprintf(line, sizeof line, "dual epoch %4lld  F %.12e  kkt %.3e  largest dual slope %.3e  %.3fs",
+                        static_cast<long long>(epoch), value_, kkt, dual.largest_slope(), seconds());
+          if (opts_->log_sink) opts_->log_sink(line);
+          else std::fprintf(stderr, "%s\n", line);
+        }
+        if (!std::isfinite(kkt)) {
+          status = Status::NumericalFailure;
+          message = "the gradient is not finite";
+          break;
+        }
+        if (kkt <= tol_abs && scaled_violation_ <= tol_scaled) {
+          status = Status::Converged;
+          message = "KKT violation " + format(kkt) + " <= " + format(tol_abs) + " (dual coordinate descent)";
+          break;
+        }
+        if (may_fall_back && epoch >= kDualEpochBudget / 10) {  // the first epochs' rate says little
+          const double rate = std::pow(kkt / checked_kkt, 1.0 / double(epoch - checked_at));
+          const double remaining = rate < 1 ? std::log(tol_abs / kkt) / std::log(rate) : kDualEpochBudget;
+          if (double(epoch) + remaining >= kDualEpochBudget) {
+            if (opts_->verbose) {
+              const std::string line = "dual coordinate descent would need " + format(double(epoch) + remaining) +
+                                       " epochs: the working sets take over";
+              if (opts_->log_sink) opts_->log_sink(line);
+              else std::fprintf(stderr, "%s\n", line.c_str());
+            }
+            summary.dual = false;
+            summary.iterations = 0;
+            load(dual.primal().template cast<Scalar>());
+            full_gradient(live_);
+            return false;
+          }
+        }
+        ratio = dual.largest_slope() > 0 ? kkt / dual.largest_slope() : 0;
+        checked_at = epoch;
+        checked_kkt = kkt;
+        if (last) {
+          if (epoch >= opts_->max_epochs) message = "epoch limit reached";
+          break;
+        }
+        if (seconds() > opts_->time_limit_seconds) {
+          status = Status::TimeLimit;
+          message = "time limit reached";
+          break;
+        }
+        if (callback_says_stop(epoch)) {
+          status = Status::StoppedByCallback;
+          message = "stopped by the callback";
+          break;
+        }
+      }
+      x_ = dual.primal().template cast<Scalar>();
+      x = x_;
+      summary.status = status;
+      summary.message = message;
+      summary.final_objective = value_;
+      summary.final_gradient_norm = kkt;
+      summary.support_size = support_size();
+      summary.solve_seconds = seconds();
+      opts_ = nullptr;
+      return true;
+    } else {
+      (void)x, (void)summary, (void)tol_abs, (void)tol_scaled, (void)may_fall_back;
+      return false;  // use_dual() is false for every other loss
+    }
   }
 
   void check_size(const Vec<Scalar>& x) const {
