@@ -52,10 +52,11 @@ void solve_path(WorkingSetSolver<Design, Loss>& solver, const std::vector<double
       const double threshold = l1_ratio * (2 * strengths[k] - strengths[k - 1]);
       const auto& g = solver.gradient();
       for (Index f = 0; f < p; ++f) {
-        bool keep = penalty.factors[f] == 0;
+        const double factor = penalty.factors.size() ? double(penalty.factors[f]) : 1.0;  // empty: all 1
+        bool keep = factor == 0;
         for (Index c = 0; c < K && !keep; ++c) {
           const double gc = double(g[f * K + c]);
-          keep = x[f * K + c] != 0 || (penalty.nonnegative ? -gc : std::abs(gc)) >= double(penalty.factors[f]) * threshold;
+          keep = x[f * K + c] != 0 || (penalty.nonnegative ? -gc : std::abs(gc)) >= factor * threshold;
         }
         candidates[std::size_t(f)] = keep;
       }

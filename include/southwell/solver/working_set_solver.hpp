@@ -195,19 +195,19 @@ class WorkingSetSolver {
     if (!(penalty.l2 >= 0) || !std::isfinite(penalty.l2)) throw InvalidArgument("l2 must be finite and >= 0");
     if (penalty.free_features < 0 || penalty.free_features > p_)
       throw InvalidArgument("free_features must lie in [0, " + std::to_string(p_) + "]");
-    if (penalty.factors.size() == 0) penalty.factors = Vec<Scalar>::Ones(p_);
-    if (penalty.factors.size() != p_)
+    // Empty factors stay empty (all 1: no p-sized array to fault in) unless free features need 0s.
+    if (penalty.factors.size() == 0 && penalty.free_features > 0) penalty.factors = Vec<Scalar>::Ones(p_);
+    if (penalty.factors.size() != 0 && penalty.factors.size() != p_)
       throw InvalidArgument("penalty factors have " + std::to_string(penalty.factors.size()) + " entries, expected " +
                             std::to_string(p_));
-    for (Index f = 0; f < p_; ++f)
+    for (Index f = 0; f < penalty.factors.size(); ++f)
       if (!(penalty.factors[f] >= 0) || !std::isfinite(penalty.factors[f]))
         throw InvalidArgument("penalty factor " + std::to_string(f) + " must be finite and >= 0");
     for (Index f = p_ - penalty.free_features; f < p_; ++f) penalty.factors[f] = 0;
     pen_ = std::move(penalty);
     // The screening test divides by every factor; with one common factor (the usual case) that
     // is one division, not p.
-    const bool uniform = p_ == 0 || (pen_.factors.array() == pen_.factors[0]).all();
-    inverse_factors_ = uniform ? Vec<double>() : pen_.factors.template cast<double>().cwiseInverse();
+    inverse_factors_ = uniform_factors() ? Vec<double>() : pen_.factors.template cast<double>().cwiseInverse();
   }
   /// l1 = strength x l1_ratio, l2 = strength x (1 - l1_ratio): one point of an elastic-net path.
   void set_strength(double strength, double l1_ratio) {
@@ -243,10 +243,10 @@ class WorkingSetSolver {
     full_gradient(live_);
     double largest = 0;
     for (Index f = 0; f < p_ - pen_.free_features; ++f) {
-      if (pen_.factors[f] == 0) continue;
+      if (factor(f) == 0) continue;
       for (Index c = 0; c < K_; ++c) {
         const double g = double(g_[f * K_ + c]);
-        largest = std::max(largest, (pen_.nonnegative ? std::max(-g, 0.0) : std::abs(g)) / double(pen_.factors[f]));
+        largest = std::max(largest, (pen_.nonnegative ? std::max(-g, 0.0) : std::abs(g)) / factor(f));
       }
     }
     return largest;
@@ -304,7 +304,7 @@ class WorkingSetSolver {
     full_gradient(live_);
     // Convergence needs the violation divided by the column norms to fall by tol as well: the plain
     // one alone is dominated by the largest-scale columns and can stop far from the optimum.
-    double reference = max_violation(visited());
+    double reference = max_violation(visited(), !dual);
     double scaled_reference = scaled_violation_;
     summary.initial_gradient_norm = reference;
     if (x.cwiseAbs().maxCoeff() != 0) {
@@ -330,7 +330,7 @@ class WorkingSetSolver {
     if (screen) screen_mask_.assign(std::size_t(p_), 1);
     // Focused passes (WorkingSetOptions::focus_fraction) are tried at outer iterations 0, 1, 2,
     // 4, ... while the solve has no candidate set of its own.
-    const bool penalised = pen_.l1 > 0 && pen_.factors.maxCoeff() > 0;
+    const bool penalised = pen_.l1 > 0 && largest_factor() > 0;
     Index next_focus = options.focus_fraction > 0 && penalised ? 0 : std::numeric_limits<Index>::max();
 
     Status status = Status::MaxIterations;
@@ -338,7 +338,7 @@ class WorkingSetSolver {
     double kkt = summary.initial_gradient_norm;
     // Without l1 or bounds every feature with a nonzero gradient moves at the optimum: the
     // working set is everything from the start (plain Newton on the candidates).
-    const bool smooth_everywhere = (pen_.l1 == 0 || pen_.factors.maxCoeff() == 0) && !pen_.nonnegative;
+    const bool smooth_everywhere = (pen_.l1 == 0 || largest_factor() == 0) && !pen_.nonnegative;
     Index ws_size = smooth_everywhere ? p_ : std::min(options.initial_working_set, p_);
     for (Index outer = 0;; ++outer) {
       // The inner solve left the gradient current on the working set: when that is every
@@ -467,7 +467,7 @@ class WorkingSetSolver {
     using Dual = WorkingSetOptions::Dual;
     if (mode == Dual::Never) return false;
     bool applies = std::is_same_v<Loss, LogisticLoss<Scalar>> && pen_.l1 == 0 && pen_.l2 > 0 && !pen_.nonnegative &&
-                   pen_.free_features == 0 && pen_.factors[0] > 0 && (pen_.factors.array() == pen_.factors[0]).all();
+                   pen_.free_features == 0 && factor(0) > 0 && uniform_factors();
     // A path's strong rule keeps every feature when there is no l1 term; other candidate sets
     // are the working sets' business.
     if (applies && candidates) applies = std::all_of(candidates->begin(), candidates->end(), [](char c) { return c != 0; });
@@ -485,7 +485,7 @@ class WorkingSetSolver {
   bool solve_dual(Vec<Scalar>& x, WorkingSetSummary& summary, double tol_abs, double tol_scaled, bool may_fall_back) {
     if constexpr (std::is_same_v<Loss, LogisticLoss<Scalar>>) {
       A_.build_row_index();
-      const double l2 = pen_.l2 * double(pen_.factors[0]);
+      const double l2 = pen_.l2 * factor(0);
       LogisticDual<Design> dual(A_, loss_.labels().data(), weight_.data(), l2);
       dual.start(x_);
       summary.dual = true;
@@ -595,8 +595,14 @@ class WorkingSetSolver {
   }
   double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   bool bounded(Index f) const { return pen_.nonnegative && f < p_ - pen_.free_features; }
-  double l1_of(Index f) const { return pen_.l1 * double(pen_.factors[f]); }
-  double l2_of(Index f) const { return pen_.l2 * double(pen_.factors[f]); }
+  /// Feature f's penalty factor (empty factors: all 1).
+  double factor(Index f) const { return pen_.factors.size() ? double(pen_.factors[f]) : 1.0; }
+  double largest_factor() const { return pen_.factors.size() ? double(pen_.factors.maxCoeff()) : 1.0; }
+  bool uniform_factors() const {
+    return pen_.factors.size() == 0 || (pen_.factors.array() == pen_.factors[0]).all();
+  }
+  double l1_of(Index f) const { return pen_.l1 * factor(f); }
+  double l2_of(Index f) const { return pen_.l2 * factor(f); }
 
   void project_bounds(Vec<Scalar>& x) const {
     if (!pen_.nonnegative) return;
@@ -607,7 +613,7 @@ class WorkingSetSolver {
   double penalty_value(const Vec<Scalar>& x) const {
     double s = 0;
     for (Index f = 0; f < p_; ++f) {
-      const double w = double(pen_.factors[f]);
+      const double w = factor(f);
       if (w == 0) continue;
       for (Index c = 0; c < K_; ++c) {
         const double v = double(x[f * K_ + c]);
@@ -772,12 +778,13 @@ class WorkingSetSolver {
   }
   /// The largest violation; also sets scaled_violation_, the largest divided by its column's norm.
   /// Keeps each feature's violation for choose_working_set() (one pass over p, not two).
-  double max_violation(const std::vector<Index>& features) {
-    violation_.resize(p_);
+  /// `keep` false skips the p-sized array (the dual solver never chooses a working set).
+  double max_violation(const std::vector<Index>& features, bool keep = true) {
+    if (keep) violation_.resize(p_);
     double largest = 0, scaled = 0;
     for (Index f : features) {
       const double v = feature_violation(f);
-      violation_[f] = v;
+      if (keep) violation_[f] = v;
       largest = std::max(largest, v);
       if (v > 0) scaled = std::max(scaled, per_column_norm(f, v));
     }
@@ -814,8 +821,8 @@ class WorkingSetSolver {
     if constexpr (!Loss::kHasConjugate) {
       return false;
     } else {
-      return K_ == 1 && pen_.l1 > 0 && !pen_.nonnegative && pen_.free_features == 0 && pen_.factors.size() == p_ &&
-             pen_.factors.minCoeff() > 0;
+      return K_ == 1 && pen_.l1 > 0 && !pen_.nonnegative && pen_.free_features == 0 &&
+             (pen_.factors.size() == 0 || pen_.factors.minCoeff() > 0);
     }
   }
 
@@ -835,7 +842,7 @@ class WorkingSetSolver {
       // screening every zero feature strictly inside its constraint would not repay that.
       double largest_ratio = 1;  // max |g_f| / l1_f on the mask; s = 1 / that is the dual scaling
       double could_save = 0;
-      const double inverse_l1 = 1 / pen_.l1, inverse_common = 1 / double(pen_.factors[0]);
+      const double inverse_l1 = 1 / pen_.l1, inverse_common = 1 / factor(0);
       const bool uniform = inverse_factors_.size() == 0;
       for (Index f = 0; f < p_; ++f) {
         if (!mask[std::size_t(f)]) continue;
