@@ -544,11 +544,11 @@ TEST(WorkingSet, Float32SolvesToSinglePrecision) {
 
 /// Wide sparse l2-logistic data: the dual (m variables) is the smaller problem.
 struct WideL2Logistic {
-  MatD A = random_design(31, 80, 400, 0.1);
+  MatD A = random_design(31, 80, 400, 0.05);
   VecD y = labels(Family::Logistic, A, 4, 1);
   Eigen::SparseMatrix<double> S = A.sparseView();
   Penalty pen;
-  WideL2Logistic() { pen.l2 = 0.01 * lambda_max(Family::Logistic, A, y, 1); }
+  WideL2Logistic() { pen.l2 = 0.1 * lambda_max(Family::Logistic, A, y, 1); }
 };
 
 TEST(WorkingSet, DualCoordinateDescentMeetsKktAndMatchesTheWorkingSets) {
@@ -573,13 +573,15 @@ TEST(WorkingSet, DualCoordinateDescentMeetsKktAndMatchesTheWorkingSets) {
   }
 }
 
-TEST(WorkingSet, DualCoordinateDescentIsTheAutomaticChoiceForWideData) {
+TEST(WorkingSet, DualCoordinateDescentIsTheAutomaticChoiceForWideSparseData) {
   WideL2Logistic wide;
   WorkingSetOptions options;
   options.tol = 1e-8;
   WorkingSetSummary summary;
   solve(Family::Logistic, Sparse(wide.S), wide.y, 1, wide.pen, options, &summary);
-  EXPECT_TRUE(summary.dual) << "80 rows, 400 features";
+  EXPECT_TRUE(summary.dual) << "80 rows, 400 features, 5% nonzero";
+  solve(Family::Logistic, Dense(wide.A), wide.y, 1, wide.pen, options, &summary);
+  EXPECT_FALSE(summary.dual) << "the same matrix stored dense counts as dense";
   const MatD tall = wide.A.transpose();  // 400 rows, 80 features: the primal is smaller
   const VecD y = labels(Family::Logistic, tall, 4, 1);
   solve(Family::Logistic, Dense(tall), y, 1, wide.pen, options, &summary);
@@ -587,27 +589,31 @@ TEST(WorkingSet, DualCoordinateDescentIsTheAutomaticChoiceForWideData) {
 }
 
 TEST(WorkingSet, AutomaticDualHandsSlowProblemsToTheWorkingSets) {
-  // Few dense rows that share most of their direction, and a weak penalty: dual coordinate
-  // descent crawls (each row's step undoes the others'), the primal Newton steps do not.
-  MatD A = random_design(61, 20, 300, 1.0);
-  const VecD common = random_vector(8, 300);
-  for (Index i = 0; i < 20; ++i) A.row(i) = 0.1 * A.row(i) + common.transpose();
-  const VecD y = labels(Family::Logistic, A, 9, 1);
+  // Few rows that share most of their direction, and a weak penalty: dual coordinate descent
+  // crawls (each row's step undoes the others'), the primal Newton steps do not. The rows are
+  // sparse (5% of 3,000 features), so the automatic choice tries the dual first.
+  MatD block = random_design(61, 20, 150, 1.0);
+  const VecD common = random_vector(8, 150);
+  for (Index i = 0; i < 20; ++i) block.row(i) = 0.1 * block.row(i) + common.transpose();
+  MatD A = MatD::Zero(20, 3000);
+  A.leftCols(150) = block;
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD y = labels(Family::Logistic, block, 9, 1);
   Penalty pen;
   pen.l2 = 1e-4 * lambda_max(Family::Logistic, A, y, 1);
   WorkingSetOptions options;
   options.tol = 1e-9;
   options.dual = WorkingSetOptions::Dual::Always;
   options.max_iterations = 300;
-  VecD x = VecD::Zero(300);
-  WorkingSetSolver<Dense, LogisticLoss<double>> solver(Dense(A), LogisticLoss<double>(y), to_solver(pen));
+  VecD x = VecD::Zero(3000);
+  WorkingSetSolver<Sparse, LogisticLoss<double>> solver(Sparse(S), LogisticLoss<double>(y), to_solver(pen));
   const WorkingSetSummary forced = solver.solve(x, options);
   ASSERT_TRUE(forced.dual);
   EXPECT_GT(forced.epochs, 100) << "the test problem must be one the dual solves slowly";
   options.dual = WorkingSetOptions::Dual::Automatic;
   options.max_iterations = 1000;
   WorkingSetSummary handed;
-  const VecD x_auto = solve(Family::Logistic, Dense(A), y, 1, pen, options, &handed);
+  const VecD x_auto = solve(Family::Logistic, Sparse(S), y, 1, pen, options, &handed);
   EXPECT_FALSE(handed.dual);
   EXPECT_GT(handed.epochs, 0) << "the dual's epochs before handing over are counted";
   EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, x_auto, pen), 1e-8);

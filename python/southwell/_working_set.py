@@ -157,8 +157,9 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
         Dual coordinate descent (Yu, Huang & Lin 2011; LIBLINEAR's ``-s 7``) instead of the
         working sets, for binary logistic regression with l2 only (no l1, no bounds, no
         intercept, equal penalty factors): epochs over the m dual variables, each followed by
-        the same KKT test. "auto" uses it when there are fewer rows than features, True
-        wherever it applies (ValueError elsewhere), False never.
+        the same KKT test. "auto" uses it when there are fewer rows than features and at
+        most 10% of the entries are nonzero (handing over to the working sets if it turns out
+        slow), True wherever it applies (ValueError elsewhere), False never.
 
     Returns
     -------

@@ -106,9 +106,10 @@ struct WorkingSetOptions {
   double focus_fraction = 0.5;
   /// Dual coordinate descent (LogisticDual) instead of the working sets, for binary logistic
   /// regression with an l2 penalty only: one common penalty factor > 0, no l1, no bounds, no
-  /// free features (an intercept). Automatic uses it where it applies and rows are fewer than
-  /// features (the dual is then the smaller problem); Always where it applies, and asking for it
-  /// elsewhere is an InvalidArgument; Never leaves every problem to the working sets.
+  /// free features (an intercept). Automatic uses it where it applies, rows are fewer than
+  /// features (the dual is then the smaller problem) and at most 10% of the entries are nonzero,
+  /// and hands over to the working sets if its rate turns out slow; Always where it applies, and
+  /// asking for it elsewhere is an InvalidArgument; Never leaves every problem to the working sets.
   enum class Dual { Automatic, Never, Always };
   Dual dual = Dual::Automatic;
   /// OpenMP threads for the full passes (0: OpenMP's default). Results do not depend on it.
@@ -276,6 +277,8 @@ class WorkingSetSolver {
   static constexpr Index kChunks = 64;  // fixed work split: sums do not depend on the thread count
   /// Dual solves that would take more epochs than this hand over to the working sets (automatic choice).
   static constexpr double kDualEpochBudget = 100;
+  /// The automatic choice takes the dual for designs with at most this fraction of nonzeros.
+  static constexpr double kDualDensity = 0.1;
   /// Epochs of the dual between two primal checks, at most.
   static constexpr Index kMaxUnchecked = 10;
 
@@ -474,7 +477,10 @@ class WorkingSetSolver {
     if (mode == Dual::Always && !applies)
       throw InvalidArgument("the dual solver takes binary logistic regression with an l2 penalty only (equal "
                             "penalty factors > 0, no l1, no bounds, no intercept)");
-    return applies && (mode == Dual::Always || m_ < p_);
+    // Automatic: fewer rows than features, and sparse rows (text data: nearly orthogonal rows,
+    // where coordinate steps barely undo each other; on dense ones, e.g. leukemia, they crawl).
+    const bool wide_and_sparse = m_ < p_ && double(A_.nnz()) <= kDualDensity * double(m_) * double(p_);
+    return applies && (mode == Dual::Always || wide_and_sparse);
   }
 
   /// Epochs of LogisticDual until its primal point x = sum alpha_i y_i a_i passes the same KKT
