@@ -3,8 +3,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
+source "$root/scripts/cores.sh"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 [ -f "$build_dir/CMakeCache.txt" ] && generator=()  # keep the generator of an existing tree
 cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
-cmake --build "$build_dir" --parallel "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
+cmake --build "$build_dir" --parallel "$cores" ${BUILD_TARGETS:+--target $BUILD_TARGETS}

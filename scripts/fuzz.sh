@@ -13,10 +13,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-600}
 shift || true
 "$root/scripts/install-deps.sh" --fuzz
+source "$root/scripts/cores.sh"
 build_dir=${BUILD_DIR:-$root/build-fuzz}
 out=${OUT:-$root/out/fuzz}
 cmake -S "$root" -B "$build_dir" -DSOUTHWELL_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" --parallel "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)" >/dev/null
+cmake --build "$build_dir" --parallel "$cores" >/dev/null
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(ls "$root/tests/fuzz/corpus" | grep -v '^ir_readers$')
 printf '%-22s %12s %10s %8s %8s %s\n' target executions exec/s cov ft result
@@ -38,7 +39,7 @@ echo "== line coverage of the parsers by the final corpora"
 cmake -S "$root" -B "$build_dir-cov" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS="-fprofile-instr-generate -fcoverage-mapping" -DSOUTHWELL_BUILD_PYTHON=OFF \
   -DSOUTHWELL_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build_dir-cov" --parallel "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)" --target fuzz_replays >/dev/null
+cmake --build "$build_dir-cov" --parallel "$cores" --target fuzz_replays >/dev/null
 rm -f "$out"/*.profraw
 objects=()
 for target in "${targets[@]}"; do

@@ -16,11 +16,12 @@ packages=(
   python3-nltk wordnet-base
   openmpi-bin libopenmpi-dev python3-mpi4py
 )
+clang=(clang-14 libclang-rt-14-dev)  # the fuzzers' and the sanitizer build's compiler
 for option in "$@"; do
   case "$option" in
     --peers) packages+=(python3-liblinear r-cran-glmnet) ;;
-    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
-    --sanitizers) packages+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
+    --fuzz) packages+=("${clang[@]}") ;;
+    --sanitizers) packages+=("${clang[@]}" libomp-14-dev) ;;
     *) echo "usage: $0 [--peers] [--fuzz] [--sanitizers]" >&2; exit 2 ;;
   esac
 done

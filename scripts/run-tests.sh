@@ -9,8 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sanitizers=1
 [ "${1:-}" = "--no-sanitizers" ] && sanitizers=0
 if [ "$sanitizers" = 1 ]; then "$root/scripts/install-deps.sh" --sanitizers; else "$root/scripts/install-deps.sh"; fi
-# The machine's cores (nproc alone reports OMP_NUM_THREADS, which the tests set to 1).
-cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
+source "$root/scripts/cores.sh"
 stage() { echo "== $1 (${SECONDS} s since start)"; }
 
 # clang, -O1 -g1 (the usual sanitizer setting) and only the C++ tests: keeps CI within its

@@ -408,16 +408,7 @@ class WorkingSetSolver {
         message = "outer iteration limit reached";
         break;
       }
-      if (seconds() > options.time_limit_seconds) {
-        status = Status::TimeLimit;
-        message = "time limit reached";
-        break;
-      }
-      if (callback_says_stop(outer)) {
-        status = Status::StoppedByCallback;
-        message = "stopped by the callback";
-        break;
-      }
+      if (stop_requested(outer, status, message)) break;
       const Index support = support_size();
       // A working set that every one of its features joined was too small: grow faster where an
       // outer iteration is dear (Newton steps, each with a pass over the rows and a line search).
@@ -459,16 +450,35 @@ class WorkingSetSolver {
         break;
       }
     }
+    finish(x, summary, status, std::move(message), kkt);
+    record(summary, start);
+    opts_ = nullptr;
+    return summary;
+  }
+
+  /// The time limit or the callback ends the solve at this iteration: sets status and message.
+  bool stop_requested(Index iteration, Status& status, std::string& message) {
+    if (seconds() > opts_->time_limit_seconds) {
+      status = Status::TimeLimit;
+      message = "time limit reached";
+      return true;
+    }
+    if (callback_says_stop(iteration)) {
+      status = Status::StoppedByCallback;
+      message = "stopped by the callback";
+      return true;
+    }
+    return false;
+  }
+  /// The result: x from the solver's state, the summary's closing fields.
+  void finish(Vec<Scalar>& x, WorkingSetSummary& summary, Status status, std::string message, double kkt) {
     x = x_;
     summary.status = status;
-    summary.message = message;
+    summary.message = std::move(message);
     summary.final_objective = value_;
     summary.final_gradient_norm = kkt;
     summary.support_size = support_size();
     summary.solve_seconds = seconds();
-    record(summary, start);
-    opts_ = nullptr;
-    return summary;
   }
 
   /// Whether this solve goes to LogisticDual (WorkingSetOptions::dual); asking for it where it
@@ -569,25 +579,10 @@ class WorkingSetSolver {
           if (epoch >= opts_->max_epochs) message = "epoch limit reached";
           break;
         }
-        if (seconds() > opts_->time_limit_seconds) {
-          status = Status::TimeLimit;
-          message = "time limit reached";
-          break;
-        }
-        if (callback_says_stop(epoch)) {
-          status = Status::StoppedByCallback;
-          message = "stopped by the callback";
-          break;
-        }
+        if (stop_requested(epoch, status, message)) break;
       }
       x_ = dual.primal().template cast<Scalar>();
-      x = x_;
-      summary.status = status;
-      summary.message = message;
-      summary.final_objective = value_;
-      summary.final_gradient_norm = kkt;
-      summary.support_size = support_size();
-      summary.solve_seconds = seconds();
+      finish(x, summary, status, std::move(message), kkt);
       opts_ = nullptr;
       return true;
     } else {
