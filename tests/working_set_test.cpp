@@ -573,6 +573,30 @@ TEST(WorkingSet, DualCoordinateDescentMeetsKktAndMatchesTheWorkingSets) {
   }
 }
 
+TEST(WorkingSet, DualCoordinateDescentHandlesRowsFittedPastExpsRange) {
+  // Row 0 is ten times the sum of the other rows, signed by their labels: the optimum fits it
+  // with a margin of about 1,500, so its dual variable's root, C e^-1500, underflows. The solve
+  // must still converge on every other row (news20 at lambda_max/100 stalled on such a row).
+  MatD A = random_design(71, 60, 300, 0.05);
+  VecD y = labels(Family::Logistic, A, 3, 1);
+  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(300);
+  for (Index i = 1; i < 60; ++i) sum += y[i] * A.row(i);
+  A.row(0) = 10 * sum;
+  y[0] = 1;
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  Penalty pen;
+  pen.l2 = 0.01 * lambda_max(Family::Logistic, A, y, 1);
+  WorkingSetOptions options;
+  options.tol = 1e-9;
+  options.dual = WorkingSetOptions::Dual::Always;
+  options.max_iterations = 500;
+  WorkingSetSummary summary;
+  const VecD x = solve(Family::Logistic, Sparse(S), y, 1, pen, options, &summary);
+  EXPECT_TRUE(summary.dual);
+  EXPECT_GT((A.row(0) * x)(0), 745) << "the margin must pass exp's range for the test to mean anything";
+  EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, x, pen), 1e-8);
+}
+
 TEST(WorkingSet, DualCoordinateDescentIsTheAutomaticChoiceForWideSparseData) {
   WideL2Logistic wide;
   WorkingSetOptions options;

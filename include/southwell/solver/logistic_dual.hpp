@@ -90,7 +90,13 @@ class LogisticDual {
       double b = 0;
       A_.for_each_in_row(i, [&](Index f, Scalar a) { b += double(a) * x_[f]; });
       b *= double(y_[i]);
-      const double slope = std::abs(b + std::log(alpha_[i] / rest_[i]));  // |h(alpha_i)|
+      const double derivative = b + std::log(alpha_[i] / rest_[i]);  // h(alpha_i)
+      const double floor = kFloor * C;
+      // At the floor and pushed further out: as good as at the bound (a row fitted with a margin
+      // past exp's range, whose root e^-margin C underflows). Counting its slope would hold the
+      // skip threshold up, and the rows below it would never move again.
+      const bool at_bound = (alpha_[i] <= floor && derivative > 0) || (rest_[i] <= floor && derivative < 0);
+      const double slope = at_bound ? 0.0 : std::abs(derivative);
       largest = std::max(largest, slope);
       if (slope <= skip_below_) continue;
       const double q = row_sq_[i];
@@ -102,8 +108,9 @@ class LogisticDual {
       double h = q * (s - old) + sign * b + std::log(s / (C - s));
       const double target = 1e-2 * slope;
       for (int iteration = 0; iteration < kMaxNewton && std::abs(h) > target; ++iteration) {
+        if (s <= floor && h > 0) break;  // the root lies below the floor
         const double next = s - h / (q + C / (s * (C - s)));
-        s = next > 0 ? next : 0.1 * s;  // left of 0: the root is nearer 0 than s
+        s = std::max(next > 0 ? next : 0.1 * s, floor);  // left of 0: the root is nearer 0 than s
         h = q * (s - old) + sign * b + std::log(s / (C - s));
         ++newton;
       }
@@ -149,6 +156,9 @@ class LogisticDual {
 
  private:
   static constexpr int kMaxNewton = 50;
+  /// alpha_i and C_i - alpha_i stay at or above kFloor C_i (e^-575 C_i): a root below it means a
+  /// row whose weight in x and in the primal gradient is negligible.
+  static constexpr double kFloor = 1e-250;
   /// Rows whose derivative is below this fraction of the last epoch's largest are skipped.
   static constexpr double kSkipFraction = 1e-3;
 
