@@ -2,7 +2,8 @@
 // Dual coordinate descent for l2-regularised logistic regression (Yu, Huang & Lin, "Dual
 // coordinate descent methods for logistic regression and maximum entropy models", Machine
 // Learning 85, 2011). The working-set solver hands a problem to it when there are fewer rows than
-// features: the dual then has m variables where the primal has p.
+// features and the rows are sparse (WorkingSetOptions::dual): the dual then has m variables where
+// the primal has p.
 //
 //   primal  min_x  sum_i s_i log(1 + exp(-y_i a_i'x)) + (l2/2) ||x||^2
 //   dual    min    1/2 ||sum_i alpha_i y_i a_i||^2 + sum_i [alpha_i log alpha_i + (C_i - alpha_i) log(C_i - alpha_i)]
