@@ -525,6 +525,41 @@ TEST(WorkingSet, PathWithStrongRuleMatchesPathWithout) {
     EXPECT_LE((with[k] - without[k]).cwiseAbs().maxCoeff(), 1e-6 * std::max(1.0, without[k].cwiseAbs().maxCoeff()));
 }
 
+// Least squares keeps the Gram products of the working sets' features for the solver's life
+// (the Hessian is the constant sample weights): along an elastic-net path each point has its own
+// l2 on the diagonal and working sets that differ by a few features or by many.
+TEST(WorkingSet, ElasticNetPathWithWeightsMeetsKktAtEveryPoint) {
+  const Index m = 150, p = 400;
+  const MatD A = random_design(67, m, p, 0.15);
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD y = labels(Family::LeastSquares, A, 13, 1);
+  Penalty pen;
+  pen.weights = (random_vector(17, m).array().abs() * 2).matrix();
+  const double l1_ratio = 0.5;
+  auto check = [&](auto design) {
+    using Design = decltype(design);
+    WorkingSetSolver<Design, SquaredLoss<double>> solver{design, SquaredLoss<double>(y), to_solver(pen), pen.weights};
+    const auto strengths = geometric_grid(solver.lambda_max() / l1_ratio, 25, 1e-3);
+    WorkingSetOptions options;
+    options.tol = 1e-10;
+    VecD x = VecD::Zero(p);
+    Index points = 0;
+    solve_path(solver, strengths, l1_ratio, x, options, true, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
+      EXPECT_EQ(s.status, Status::Converged) << "point " << k;
+      Penalty at = pen;
+      at.l1 = strengths[std::size_t(k)] * l1_ratio;
+      at.l2 = strengths[std::size_t(k)] * (1 - l1_ratio);
+      EXPECT_LE(relative_kkt(Family::LeastSquares, A, y, 1, point, at), 1e-9) << "point " << k;
+      ++points;
+      return false;
+    });
+    EXPECT_EQ(points, Index(strengths.size()));
+    EXPECT_GT((x.array() != 0).count(), 40) << "the path should end with a large support";
+  };
+  check(Dense(A));
+  check(Sparse(S));
+}
+
 TEST(WorkingSet, Float32SolvesToSinglePrecision) {
   const MatD A = random_design(71, 100, 150, 0.3);
   const VecD y = labels(Family::LeastSquares, A, 5, 1);

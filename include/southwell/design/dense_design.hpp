@@ -2,6 +2,7 @@
 // A view of a dense column-major matrix with the same access pattern as SparseDesign.
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "southwell/core/errors.hpp"
 #include "southwell/core/types.hpp"
@@ -43,6 +44,11 @@ class DenseDesign {
     const Eigen::Map<const Vec<Scalar>> column(data_ + j * rows_, rows_);
     if (stride == 1) return column.dot(Eigen::Map<const Vec<Scalar>>(v, rows_));
     return column.dot(Eigen::Map<const Vec<Scalar>, 0, Eigen::InnerStride<>>(v, rows_, Eigen::InnerStride<>(stride)));
+  }
+  /// {sum_i A_ij v[i], sum_i A_ij^2}.
+  std::pair<Scalar, Scalar> col_dot_and_squared_norm(Index j, const Scalar* v) const {
+    const Eigen::Map<const Vec<Scalar>> column(data_ + j * rows_, rows_);
+    return {column.dot(Eigen::Map<const Vec<Scalar>>(v, rows_)), column.squaredNorm()};
   }
 
   bool has_row_index() const { return true; }

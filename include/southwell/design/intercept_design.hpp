@@ -42,6 +42,11 @@ class InterceptDesign {
       return Eigen::Map<const Vec<Scalar>, 0, Eigen::InnerStride<>>(v, base_.rows(), Eigen::InnerStride<>(stride)).sum();
     return base_.col_dot(j, v, stride);
   }
+  /// {sum_i A_ij v[i], sum_i A_ij^2}.
+  std::pair<Scalar, Scalar> col_dot_and_squared_norm(Index j, const Scalar* v) const {
+    if (j == base_.cols()) return {col_dot(j, v), Scalar(base_.rows())};
+    return base_.col_dot_and_squared_norm(j, v);
+  }
 
   bool has_row_index() const { return base_.has_row_index(); }
   void build_row_index() { base_.build_row_index(); }

@@ -6,6 +6,7 @@
 #include <Eigen/SparseCore>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "southwell/core/errors.hpp"
@@ -76,6 +77,22 @@ class SparseDesign {
     }
     for (; p < end; ++p) s0 += values_[p] * v[Index(inner_[p]) * stride];
     return (s0 + s1) + (s2 + s3);
+  }
+  /// {sum_i A_ij v[i], sum_i A_ij^2} from one read of the column.
+  std::pair<Scalar, Scalar> col_dot_and_squared_norm(Index j, const Scalar* v) const {
+    Scalar s[4] = {}, q[4] = {};
+    StorageIndex p = outer_[j];
+    const StorageIndex end = outer_[j + 1];
+    for (; p + 4 <= end; p += 4)
+      for (int k = 0; k < 4; ++k) {
+        s[k] += values_[p + k] * v[Index(inner_[p + k])];
+        q[k] += values_[p + k] * values_[p + k];
+      }
+    for (; p < end; ++p) {
+      s[0] += values_[p] * v[Index(inner_[p])];
+      q[0] += values_[p] * values_[p];
+    }
+    return {(s[0] + s[1]) + (s[2] + s[3]), (q[0] + q[1]) + (q[2] + q[3])};
   }
 
   /// Row access needs build_row_index() first.
