@@ -526,21 +526,15 @@ class WorkingSetSolver {
           continue;
         // g_ and value_ at the dual's x: after the last check, the solver's result.
         value_ = dual.primal_gradient(weight_.data(), l2, g_);
-        kkt = 0;
-        scaled_violation_ = 0;
-        for (Index f = 0; f < p_; ++f) {
-          const double v = std::abs(double(g_[f]));
-          kkt = std::max(kkt, v);
-          if (v > 0) scaled_violation_ = std::max(scaled_violation_, per_column_norm(f, v));
-        }
+        // x_ lags the dual's x, but with no l1 and no bounds a violation is |g_f| whatever x_f is.
+        kkt = max_violation(live_, false);
         if (opts_->callback) x_ = dual.primal().template cast<Scalar>();
         record(summary, start_);
         if (opts_->verbose) {
           char line[160];
           std::snprintf(line, sizeof line, "dual epoch %4lld  F %.12e  kkt %.3e  largest dual slope %.3e  %.3fs",
                         static_cast<long long>(epoch), value_, kkt, dual.largest_slope(), seconds());
-          if (opts_->log_sink) opts_->log_sink(line);
-          else std::fprintf(stderr, "%s\n", line);
+          emit(line);
         }
         if (!std::isfinite(kkt)) {
           status = Status::NumericalFailure;
@@ -556,12 +550,10 @@ class WorkingSetSolver {
           const double rate = std::pow(kkt / checked_kkt, 1.0 / double(epoch - checked_at));
           const double remaining = rate < 1 ? std::log(tol_abs / kkt) / std::log(rate) : kDualEpochBudget;
           if (double(epoch) + remaining >= kDualEpochBudget) {
-            if (opts_->verbose) {
-              const std::string line = "dual coordinate descent would need " + format(double(epoch) + remaining) +
-                                       " epochs: the working sets take over";
-              if (opts_->log_sink) opts_->log_sink(line);
-              else std::fprintf(stderr, "%s\n", line.c_str());
-            }
+            if (opts_->verbose)
+              emit(("dual coordinate descent would need " + format(double(epoch) + remaining) +
+                    " epochs: the working sets take over")
+                       .c_str());
             summary.dual = false;
             summary.iterations = 0;
             load(dual.primal().template cast<Scalar>());
@@ -1801,6 +1793,10 @@ class WorkingSetSolver {
                   "outer %4lld  F %.12e  kkt %.3e  working set %lld  support %lld  epochs %lld  %.3fs",
                   static_cast<long long>(outer), value_, kkt, static_cast<long long>(ws_size),
                   static_cast<long long>(support_size()), static_cast<long long>(summary.epochs), seconds());
+    emit(line);
+  }
+  /// One line of progress to WorkingSetOptions::log_sink, or to stderr.
+  void emit(const char* line) const {
     if (opts_->log_sink) opts_->log_sink(line);
     else std::fprintf(stderr, "%s\n", line);
   }
