@@ -116,7 +116,7 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
     The fastest way to solve the estimators' problems (docs/performance.md): each outer
     iteration scores every feature by its KKT violation (the GS-s rule), keeps the support plus
     the worst violators (a working set of max(working_set_size, growth x support) features;
-    growth² for the logistic losses after a working set that every feature joined) and
+    growth² after a working set that every feature joined) and
     solves that subproblem by proximal Newton with coordinate descent on the quadratic model
     (exact and Anderson-accelerated for least squares) to `inner_tolerance` times the outer
     violation.
