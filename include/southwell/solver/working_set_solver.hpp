@@ -1041,6 +1041,7 @@ class WorkingSetSolver {
           gather_working_set_columns();
           gather_working_set_gradient();
           build_gram();
+          add_l2_diagonal();
           model = gram_descent(model_target, 10 * opts_->max_model_epochs, summary);
         } else if (solver == ModelSolver::Conjugate) {
           gather_working_set_gradient();
@@ -1091,11 +1092,11 @@ class WorkingSetSolver {
     }
   }
 
-  /// gram_ = A_W' H A_W + diag(l2_W) over the working set's coordinates j = t K + c: for K > 1
-  /// with the softmax's full per-row K x K Hessian s_i (diag(p_i) - p_i p_i') (the classes
-  /// coupled, so the model is exact Newton). From the gathered columns: a sum over rows of
-  /// (a_i a_i') (x) B_i (O(sum of squared row counts K^2)) for sparse designs, matrix products
-  /// for dense ones.
+  /// gram_ = A_W' H A_W over the working set's coordinates j = t K + c (add_l2_diagonal() adds
+  /// the l2 terms): for K > 1 with the softmax's full per-row K x K Hessian
+  /// s_i (diag(p_i) - p_i p_i') (the classes coupled, so the model is exact Newton). From the
+  /// gathered columns: a sum over rows of (a_i a_i') (x) B_i (O(sum of squared row counts K^2))
+  /// for sparse designs, matrix products for dense ones.
   void build_gram() {
     const Index w = Index(ws_.size()), n = w * K_;
     gram_.setZero(n, n);
@@ -1123,7 +1124,6 @@ class WorkingSetSolver {
           }
         }
         gram_.template triangularView<Eigen::StrictlyUpper>() = gram_.transpose();
-        add_l2_diagonal();
         return;
       }
       for (Index i = 0; i < m_; ++i) {
@@ -1155,7 +1155,6 @@ class WorkingSetSolver {
             for (Index u = 0; u < w; ++u) gram_(t * K_ + a, u * K_ + b) = part(t, u);
         }
     }
-    add_l2_diagonal();
   }
   void add_l2_diagonal() {
     for (Index j = 0; j < gram_.rows(); ++j) gram_(j, j) += Scalar(l2_of(ws_[j / K_]));
@@ -1183,8 +1182,8 @@ class WorkingSetSolver {
         build_gram();
         cache_features_ = ws_;
         cache_products_ = gram_;
-        for (Index t = 0; t < Index(ws_.size()); ++t) cache_products_(t, t) -= Scalar(l2_of(ws_[t]));
         index_cache();
+        add_l2_diagonal();
         return;
       }
       cache_products_.conservativeResize(cached + k, cached + k);
