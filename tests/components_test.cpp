@@ -6,6 +6,7 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <Eigen/SparseCore>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "southwell/design/intercept_design.hpp"
 #include "southwell/design/sparse_design.hpp"
 #include "southwell/linalg/dense_block.hpp"
+#include "southwell/linalg/scratch_matrix.hpp"
 #include "southwell/partition/partition.hpp"
 #include "southwell/selection/chunked_max_index.hpp"
 #include "southwell/problems/logistic_loss.hpp"
@@ -182,6 +184,53 @@ TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {
     EXPECT_NEAR(u, double(-labels[i] * sigma), 1e-15);
     EXPECT_NEAR(h, double(sigma * (1 - sigma)), 1e-15);
   }
+}
+
+TEST(ScratchMatrix, GrowingKeepsTheCornerOnRequestAndViewsAreSquare) {
+  ScratchMatrix<double> scratch;
+  scratch.resize(3);
+  Eigen::MatrixXd expected(3, 3);
+  expected << 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  scratch.view() = expected;
+  scratch.resize(500, true);  // beyond any shelved capacity: new storage
+  ASSERT_EQ(scratch.view().rows(), 500);
+  ASSERT_EQ(scratch.view().cols(), 500);
+  EXPECT_EQ(Eigen::MatrixXd(scratch.view().topLeftCorner(3, 3)), expected);
+  scratch.resize(2, true);
+  EXPECT_EQ(Eigen::MatrixXd(scratch.view()), expected.topLeftCorner(2, 2));
+
+  const ScratchMatrix<double> copy = scratch;
+  EXPECT_EQ(Eigen::MatrixXd(copy.view()), expected.topLeftCorner(2, 2));
+  ScratchMatrix<double> moved = std::move(scratch);
+  EXPECT_EQ(scratch.size(), 0);
+  EXPECT_EQ(Eigen::MatrixXd(moved.view()), expected.topLeftCorner(2, 2));
+}
+
+// What the class is for: a solver made after another on the same thread works in the memory
+// the first one already touched, and another thread does not see it.
+TEST(ScratchMatrix, TheNextOneOnTheSameThreadReusesTheStorage) {
+  const double* first = nullptr;
+  Index stride = 0;
+  {
+    ScratchMatrix<double> scratch;
+    scratch.resize(700);
+    scratch.view().setZero();
+    first = scratch.view().data();
+    stride = scratch.view().outerStride();
+  }
+  {
+    ScratchMatrix<double> again;
+    again.resize(600);  // within the shelved capacity: no allocation
+    EXPECT_EQ(again.view().data(), first);
+    EXPECT_EQ(again.view().outerStride(), stride);
+  }
+  const double* elsewhere = nullptr;
+  std::thread([&] {
+    ScratchMatrix<double> other;
+    other.resize(600);
+    elsewhere = other.view().data();
+  }).join();
+  EXPECT_NE(elsewhere, first);
 }
 
 }  // namespace
