@@ -152,7 +152,8 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
         Once fewer than a quarter of the features are nonzero or have a gradient of at least
         focus_fraction x their l1 weight, the outer passes visit only those until the solve
         converges on them; one pass over every feature then certifies the result (violators
-        join). Saves the passes over p on large sparse problems; 0 turns it off.
+        join; the same check runs whenever the focused violation has fallen 100x since the
+        last). Saves the passes over p on large sparse problems; 0 turns it off.
     dual : {"auto", True, False}, default "auto"
         Dual coordinate descent (Yu, Huang & Lin 2011; LIBLINEAR's ``-s 7``) instead of the
         working sets, for binary logistic regression with l2 only (no l1, no bounds, no

@@ -101,7 +101,8 @@ struct WorkingSetOptions {
   /// outer pass, when fewer than a quarter of the features are nonzero, free or have a gradient
   /// of at least `focus_fraction` x their l1 weight (outside it, for a bound), the following
   /// full passes visit only those until the solve converges on them; then one pass over every
-  /// feature certifies the result, and any violator joins them. Where the gradient is far below
+  /// feature certifies the result, and any violator joins them (the same check runs whenever
+  /// the focused violation has fallen 100x below the last check's). Where the gradient is far below
   /// l1 on most features (large, sparse problems), each outer iteration then costs the working
   /// set, not all of p. In [0, 1); 0 turns it off.
   double focus_fraction = 0.5;
@@ -333,6 +334,7 @@ class WorkingSetSolver {
     // 4, ... while the solve has no candidate set of its own.
     const bool penalised = pen_.l1 > 0 && largest_factor() > 0;
     Index next_focus = options.focus_fraction > 0 && penalised ? 0 : std::numeric_limits<Index>::max();
+    double checked_kkt = reference;  // the violation over every feature at the last full check
 
     Status status = Status::MaxIterations;
     std::string message;
@@ -370,7 +372,12 @@ class WorkingSetSolver {
         }
       }
       kkt = max_violation(visited());
-      if (kkt <= tol_abs && scaled_violation_ <= tol_scaled && candidates && certify_all) {
+      // The features a focus leaves out can start to violate as the focused ones move (lasso,
+      // rcv1_small, lambda_max/10: 0.17 found only once the focus was solved to 2e-4, five outer
+      // iterations later): they are checked whenever the focused violation has fallen
+      // kFocusCheckDrop below the last full check's, as well as at tol.
+      const bool focus_check = candidates == &focus_mask_ && kkt * kFocusCheckDrop <= checked_kkt;
+      if (((kkt <= tol_abs && scaled_violation_ <= tol_scaled) || focus_check) && candidates && certify_all) {
         // Solved on the candidates: certify on everyone else; violators join the candidates.
         full_gradient(live_);
         const double rest = max_violation(live_);
@@ -389,6 +396,7 @@ class WorkingSetSolver {
         if (candidates == &focus_mask_) summary.focused = Index(focused_.size());
         kkt = rest;
         scaled_violation_ = rest_scaled;
+        checked_kkt = kkt;
       }
       summary.iterations = outer;
       log_progress(outer, kkt, ws_size, summary);
@@ -960,6 +968,10 @@ class WorkingSetSolver {
   static constexpr Index kColumnProducts = 12;
   /// Gram epochs a working set solved to tol may take before that costs about one outer pass.
   static constexpr double kTightGramEpochs = 50;
+  /// How far the focused passes' violation falls between checks of the features left out.
+  /// Measured against checking at tol only: lasso news20 at lambda_max/1000 0.6x the time
+  /// (23 -> 17 outer iterations), rcv1_small at lambda_max/10 0.8x; 1000 and 10^4 saved less.
+  static constexpr double kFocusCheckDrop = 100;
   static constexpr Index kGramEntries = Index(1) << 25;
   static_assert(kGramFeatures <= 65536, "the gathered rows store local column numbers as 16 bits");
 
