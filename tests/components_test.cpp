@@ -11,6 +11,7 @@
 #include <Eigen/SparseCore>
 #include <cmath>
 
+#include "southwell/core/recycled.hpp"
 #include "southwell/design/dense_design.hpp"
 #include "southwell/design/intercept_design.hpp"
 #include "southwell/design/sparse_design.hpp"
@@ -231,6 +232,63 @@ TEST(ScratchMatrix, TheNextOneOnTheSameThreadReusesTheStorage) {
     elsewhere = other.view().data();
   }).join();
   EXPECT_NE(elsewhere, first);
+}
+
+TEST(Recycled, VectorsBehaveLikeEigenVectorsAndReuseReleasedStorage) {
+  const Eigen::VectorXd values = Eigen::VectorXd::LinSpaced(1000, -1, 1);
+  const double* released = nullptr;
+  {
+    RecycledVector<double> v = values;
+    EXPECT_EQ(Eigen::VectorXd(v), values);
+    v = 2 * values;
+    EXPECT_EQ(Eigen::VectorXd(v), 2 * values);
+    RecycledVector<double> copy = v;
+    const RecycledVector<double> moved = std::move(copy);
+    EXPECT_EQ(Eigen::VectorXd(moved), 2 * values);
+    released = v.data();
+  }
+  RecycledVector<double> other_size(999);
+  EXPECT_NE(other_size.data(), released);  // only a buffer of the same size is taken
+  RecycledVector<double> same_size;
+  same_size.setZero(1000);
+  EXPECT_EQ(same_size.data(), released);
+  EXPECT_EQ(same_size, Eigen::VectorXd::Zero(1000));
+}
+
+TEST(Recycled, ListsKeepTheirContentsWhenTheyTakeReleasedStorage) {
+  RecycledList<Index> list;
+  list.assign(3, 7);
+  const Index* released = nullptr;
+  {
+    RecycledList<Index> large;
+    large.reserve(5000);
+    released = large.data();
+  }
+  list.resize(4000, 9);  // past its capacity: takes the released storage, keeps its contents
+  EXPECT_EQ(list.data(), released);
+  ASSERT_EQ(list.size(), 4000u);
+  EXPECT_EQ(list[0], 7);
+  EXPECT_EQ(list[2], 7);
+  EXPECT_EQ(list[3], 9);
+  EXPECT_EQ(list[3999], 9);
+  const RecycledList<Index> copy = list;
+  EXPECT_EQ(std::vector<Index>(copy), std::vector<Index>(list));
+}
+
+TEST(Recycled, ShelvesStayWithinTheirBudget) {
+  const Index too_large = Index(detail::kShelfBudget / sizeof(double)) + 1;
+  const double* small_data = nullptr;
+  {
+    RecycledVector<double> large;
+    large.setZero(too_large);
+    RecycledVector<double> small;
+    small.setZero(1000);
+    small_data = small.data();
+  }
+  EXPECT_LT(detail::shelf_state().bytes, std::size_t(too_large) * sizeof(double));  // freed, not kept
+  RecycledVector<double> again;
+  again.setZero(1000);
+  EXPECT_EQ(again.data(), small_data);  // kept
 }
 
 }  // namespace

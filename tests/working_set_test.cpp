@@ -608,6 +608,40 @@ TEST(WorkingSet, DualCoordinateDescentMeetsKktAndMatchesTheWorkingSets) {
   }
 }
 
+// Solvers hand their arrays to the next solver on the thread (core/recycled.hpp): a solve in
+// recycled memory, full of another problem's numbers, must equal one in fresh memory.
+TEST(WorkingSet, RepeatedSolvesInRecycledMemoryGiveIdenticalResults) {
+  for (const Family family : {Family::LeastSquares, Family::Logistic, Family::Softmax}) {
+    const Index K = family == Family::Softmax ? 3 : 1;
+    const MatD A = random_design(43, 120, 300, 0.1);
+    const Eigen::SparseMatrix<double> S = A.sparseView();
+    const VecD y = labels(family, A, 9, K);
+    const MatD B = random_design(44, 120, 300, 0.3);  // same sizes, other numbers
+    const Eigen::SparseMatrix<double> T = B.sparseView();
+    const VecD z = labels(family, B, 10, K);
+    Penalty pen, other;
+    pen.l1 = 0.05 * lambda_max(family, A, y, K);
+    other.l1 = 0.02 * lambda_max(family, B, z, K);
+    other.l2 = 0.1;
+    WorkingSetOptions options;
+    options.tol = 1e-9;
+    const VecD first = solve(family, Sparse(S), y, K, pen, options);
+    const VecD dense_first = solve(family, Dense(A), y, K, pen, options);
+    solve(family, Sparse(T), z, K, other, options);
+    solve(family, Dense(B), z, K, other, options);
+    EXPECT_EQ(solve(family, Sparse(S), y, K, pen, options), first) << family_name(family);
+    EXPECT_EQ(solve(family, Dense(A), y, K, pen, options), dense_first) << family_name(family);
+  }
+  WideL2Logistic wide, other;
+  other.pen.l2 *= 3;
+  WorkingSetOptions options;
+  options.tol = 1e-10;
+  options.dual = WorkingSetOptions::Dual::Always;
+  const VecD first = solve(Family::Logistic, Sparse(wide.S), wide.y, 1, wide.pen, options);
+  solve(Family::Logistic, Sparse(other.S), other.y, 1, other.pen, options);
+  EXPECT_EQ(solve(Family::Logistic, Sparse(wide.S), wide.y, 1, wide.pen, options), first);
+}
+
 TEST(WorkingSet, DualCoordinateDescentHandlesRowsFittedPastExpsRange) {
   // Row 0 is ten times the sum of the other rows, signed by their labels: the optimum fits it
   // with a margin of about 1,500, so its dual variable's root, C e^-1500, underflows. The solve

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "southwell/core/errors.hpp"
+#include "southwell/core/recycled.hpp"
 #include "southwell/core/types.hpp"
 
 namespace southwell {
@@ -135,8 +136,8 @@ class SparseDesign {
   const StorageIndex* outer_;
   const StorageIndex* inner_;
   const Scalar* values_;
-  std::vector<StorageIndex> row_outer_, row_inner_;  ///< the row index (build_row_index())
-  std::vector<Scalar> row_values_;
+  RecycledList<StorageIndex> row_outer_, row_inner_;  ///< the row index (build_row_index())
+  RecycledList<Scalar> row_values_;
   bool row_index_built_ = false;
 };
 

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "southwell/core/recycled.hpp"
 #include "southwell/core/types.hpp"
 
 namespace southwell {
@@ -173,8 +174,8 @@ class LogisticDual {
   const Design& A_;
   const Scalar* y_;
   Index m_, p_;
-  Vec<double> bound_, row_sq_, alpha_, rest_, x_;
-  std::vector<Index> order_;
+  RecycledVector<double> bound_, row_sq_, alpha_, rest_, x_;
+  RecycledList<Index> order_;
   double skip_below_ = 0, largest_slope_ = 0;
   std::uint64_t random_state_ = 0;
 };

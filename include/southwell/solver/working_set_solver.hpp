@@ -46,6 +46,7 @@
 
 #include "southwell/core/errors.hpp"
 #include "southwell/core/options.hpp"
+#include "southwell/core/recycled.hpp"
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
 #include "southwell/linalg/dense_block.hpp"
@@ -1833,48 +1834,51 @@ class WorkingSetSolver {
   Design A_;
   Loss loss_;
   Index m_, p_, K_;
-  Vec<Scalar> weight_;
+  RecycledVector<Scalar> weight_;
   ElasticNetPenalty<Scalar> pen_;
-  Vec<Scalar> col_sq_;        ///< the columns' squared norms, from the first live_gradient()
+  RecycledVector<Scalar> col_sq_;        ///< the columns' squared norms, from the first live_gradient()
   bool norms_ready_ = false;
 
-  Vec<Scalar> x_, Z_, U_, H_, g_;
+  // The arrays of p or m numbers are recycled (core/recycled.hpp): fresh ones cost a page
+  // fault per 4 KiB at every solve.
+  RecycledVector<Scalar> x_, Z_, U_, H_, g_;
   double value_ = 0, penalty_ = 0;
-  std::vector<char> screen_mask_;  ///< features still in the solve under gap-safe screening
-  Vec<double> inverse_factors_;     ///< 1 / factor_f when the factors differ, for the screening test
-  std::vector<char> focus_mask_;    ///< the features the focused passes visit (focus())
-  std::vector<Index> focused_;      ///< live features among the candidates (see visit())
+  RecycledList<char> screen_mask_;  ///< features still in the solve under gap-safe screening
+  RecycledVector<double> inverse_factors_;    ///< 1 / factor_f when the factors differ, for the screening test
+  RecycledList<char> focus_mask_;    ///< the features the focused passes visit (focus())
+  RecycledList<Index> focused_;      ///< live features among the candidates (see visit())
   bool restricted_ = false;         ///< the outer passes visit focused_, not live_
   double reference_ = 1;  ///< the violation tol is relative to
-  Vec<double> violation_;        ///< each feature's violation, as of the last max_violation()
-  std::vector<Index> live_;      ///< the features the full passes visit (see load())
+  RecycledVector<double> violation_;  ///< each feature's violation, as of the last max_violation()
+  RecycledList<Index> live_;      ///< the features the full passes visit (see load())
   double scaled_violation_ = 0;  ///< set by max_violation and violation_at_zero
-  Vec<Scalar> zero_gradient_;
+  RecycledVector<Scalar> zero_gradient_;
   std::vector<Index> ws_, gathered_;
   std::vector<Index> previous_ws_;  ///< the last inner solve's working set
   std::vector<Index> gram_ws_;      ///< quadratic losses: the working set gram_ was built for
   std::vector<Index> cache_features_;  ///< least squares: the features of cache_products_ (gram_from_cache)
   ScratchMatrix<Scalar> cache_products_;  ///< a_f' H a_g over cache_features_, without the l2 term
   std::vector<std::pair<Index, Index>> cache_index_;  ///< (feature, slot), sorted by feature
-  Vec<Scalar> scatter_;                ///< one column, weighted, spread over the rows (zero between uses)
+  RecycledVector<Scalar> scatter_;               ///< one column, weighted, spread over the rows (zero between uses)
   std::vector<Index> model_solver_ws_;  ///< the working set model_solver_ was chosen for
   ModelSolver model_solver_ = ModelSolver::Columns;
   double tol_abs_ = 0;  ///< the solve's absolute KKT tolerance
   bool direction_image_current_ = false;  ///< direction_image_ = A d for the current d_
   bool ws_gradient_current_ = false;      ///< g_ is current on the working set
-  std::vector<std::pair<double, Index>> order_;
-  Vec<Scalar> d_, curvature_, model_residual_, trial_residual_, direction_image_, model_gradient_;
-  Vec<Scalar> extrapolation_image_;  ///< A (candidate - d) for an Anderson candidate
+  RecycledList<std::pair<double, Index>> order_;
+  Vec<Scalar> d_, curvature_, model_gradient_;
+  RecycledVector<Scalar> model_residual_, trial_residual_, direction_image_;
+  RecycledVector<Scalar> extrapolation_image_;  ///< A (candidate - d) for an Anderson candidate
   ScratchMatrix<Scalar> gram_;  ///< the model's Hessian on the working set's coordinates
-  Vec<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
-  Vec<Scalar> row_value_;  ///< each row's loss at Z (unweighted), for the line search's differences
-  std::vector<Index> ws_row_start_;
-  std::vector<std::uint16_t> ws_row_column_;  ///< local column numbers (< kGramFeatures): less to write and read
-  std::vector<Scalar> ws_row_value_;
+  RecycledVector<Scalar> P_; ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
+  RecycledVector<Scalar> row_value_; ///< each row's loss at Z (unweighted), for the line search's differences
+  RecycledList<Index> ws_row_start_;
+  RecycledList<std::uint16_t> ws_row_column_;  ///< local column numbers (< kGramFeatures): less to write and read
+  RecycledList<Scalar> ws_row_value_;
   Mat<Scalar> ws_block_;
   Mat<Scalar> anderson_;
   std::vector<char> awake_;  ///< the column solver's coordinates not resting at zero
-  mutable std::vector<Index> row_count_;  ///< scratch for gram_pairs()
+  mutable RecycledList<Index> row_count_; ///< scratch for gram_pairs()
   Vec<Scalar> coupling_;     ///< softmax: each working-set feature's K x K Hessian block, off its diagonal
   mutable bool weights_checked_ = false, weights_one_ = false;
   const WorkingSetOptions* opts_ = nullptr;
