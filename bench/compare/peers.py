@@ -11,6 +11,7 @@ Settings used (documented in docs/performance.md):
   fit_intercept=False, alpha = λ/n.
 * sklearn-liblinear, sklearn-lbfgs, sklearn-newton-cg, sklearn-newton-cholesky, sklearn-saga:
   LogisticRegression with C = 1/λ, fit_intercept=False; tol swept (saga: max_iter swept).
+  newton-cholesky is reported as not run where its dense p x p Hessian would exceed 2 GiB.
 * liblinear: LIBLINEAR's own Python interface (python3-liblinear), -s 6 (newGLMNET, L1) and
   -s 0 (trust-region Newton, L2) / -s 7 (dual CD, L2), no bias term, -e swept; the data are
   converted to LIBLINEAR's row format once, outside the timer.
@@ -41,6 +42,8 @@ ITERATIONS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 
 #: A sweep stops after the first run that takes longer than this (seconds; compare.py --budget).
 BUDGET = [60.0]
+#: scikit-learn's newton-cholesky is not run where its p x p Hessian would exceed this.
+NEWTON_CHOLESKY_HESSIAN_BYTES = 2 << 30
 
 
 class Adapter:
@@ -135,6 +138,12 @@ class SklearnLogistic(Adapter):
         X, y, lam = problem.data.X, problem.data.y, problem.lam
         penalty = "l2" if problem.kind == "l2-logistic" else "l1"
         multinomial = problem.kind == "multinomial"
+        hessian_bytes = 8 * X.shape[1] ** 2
+        if self.solver == "newton-cholesky" and hessian_bytes > NEWTON_CHOLESKY_HESSIAN_BYTES:
+            # It forms the dense p x p Hessian: rcv1_small's 47,117 features would take 17.8 GB
+            # (the process was killed for memory on a 24 GiB machine).
+            raise RuntimeError(f"not run: its dense {X.shape[1]} x {X.shape[1]} Hessian would take "
+                               f"{hessian_bytes / 2**30:.1f} GiB")
 
         def fit(setting):
             kwargs = dict(penalty=penalty, C=1.0 / lam, fit_intercept=False, solver=self.solver)

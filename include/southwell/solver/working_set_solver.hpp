@@ -1836,7 +1836,7 @@ class WorkingSetSolver {
   Index m_, p_, K_;
   RecycledVector<Scalar> weight_;
   ElasticNetPenalty<Scalar> pen_;
-  RecycledVector<Scalar> col_sq_;        ///< the columns' squared norms, from the first live_gradient()
+  RecycledVector<Scalar> col_sq_;  ///< the columns' squared norms, from the first live_gradient()
   bool norms_ready_ = false;
 
   // The arrays of p or m numbers are recycled (core/recycled.hpp): fresh ones cost a page
@@ -1844,13 +1844,13 @@ class WorkingSetSolver {
   RecycledVector<Scalar> x_, Z_, U_, H_, g_;
   double value_ = 0, penalty_ = 0;
   RecycledList<char> screen_mask_;  ///< features still in the solve under gap-safe screening
-  RecycledVector<double> inverse_factors_;    ///< 1 / factor_f when the factors differ, for the screening test
-  RecycledList<char> focus_mask_;    ///< the features the focused passes visit (focus())
-  RecycledList<Index> focused_;      ///< live features among the candidates (see visit())
+  RecycledVector<double> inverse_factors_;  ///< 1 / factor_f when the factors differ, for the screening test
+  RecycledList<char> focus_mask_;  ///< the features the focused passes visit (focus())
+  RecycledList<Index> focused_;  ///< live features among the candidates (see visit())
   bool restricted_ = false;         ///< the outer passes visit focused_, not live_
   double reference_ = 1;  ///< the violation tol is relative to
   RecycledVector<double> violation_;  ///< each feature's violation, as of the last max_violation()
-  RecycledList<Index> live_;      ///< the features the full passes visit (see load())
+  RecycledList<Index> live_;  ///< the features the full passes visit (see load())
   double scaled_violation_ = 0;  ///< set by max_violation and violation_at_zero
   RecycledVector<Scalar> zero_gradient_;
   std::vector<Index> ws_, gathered_;
@@ -1859,7 +1859,7 @@ class WorkingSetSolver {
   std::vector<Index> cache_features_;  ///< least squares: the features of cache_products_ (gram_from_cache)
   ScratchMatrix<Scalar> cache_products_;  ///< a_f' H a_g over cache_features_, without the l2 term
   std::vector<std::pair<Index, Index>> cache_index_;  ///< (feature, slot), sorted by feature
-  RecycledVector<Scalar> scatter_;               ///< one column, weighted, spread over the rows (zero between uses)
+  RecycledVector<Scalar> scatter_;  ///< one column, weighted, spread over the rows (zero between uses)
   std::vector<Index> model_solver_ws_;  ///< the working set model_solver_ was chosen for
   ModelSolver model_solver_ = ModelSolver::Columns;
   double tol_abs_ = 0;  ///< the solve's absolute KKT tolerance
@@ -1870,15 +1870,15 @@ class WorkingSetSolver {
   RecycledVector<Scalar> model_residual_, trial_residual_, direction_image_;
   RecycledVector<Scalar> extrapolation_image_;  ///< A (candidate - d) for an Anderson candidate
   ScratchMatrix<Scalar> gram_;  ///< the model's Hessian on the working set's coordinates
-  RecycledVector<Scalar> P_; ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
-  RecycledVector<Scalar> row_value_; ///< each row's loss at Z (unweighted), for the line search's differences
+  RecycledVector<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
+  RecycledVector<Scalar> row_value_;  ///< each row's loss at Z (unweighted), for the line search's differences
   RecycledList<Index> ws_row_start_;
   RecycledList<std::uint16_t> ws_row_column_;  ///< local column numbers (< kGramFeatures): less to write and read
   RecycledList<Scalar> ws_row_value_;
   Mat<Scalar> ws_block_;
   Mat<Scalar> anderson_;
   std::vector<char> awake_;  ///< the column solver's coordinates not resting at zero
-  mutable RecycledList<Index> row_count_; ///< scratch for gram_pairs()
+  mutable RecycledList<Index> row_count_;  ///< scratch for gram_pairs()
   Vec<Scalar> coupling_;     ///< softmax: each working-set feature's K x K Hessian block, off its diagonal
   mutable bool weights_checked_ = false, weights_one_ = false;
   const WorkingSetOptions* opts_ = nullptr;
