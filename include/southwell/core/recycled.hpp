@@ -131,12 +131,6 @@ class RecycledVector : public Vec<Scalar> {
     Base::setZero(n);
     return *this;
   }
-  using Base::setConstant;
-  RecycledVector& setConstant(Index n, const Scalar& value) {
-    reuse(n);
-    Base::setConstant(n, value);
-    return *this;
-  }
 
  private:
   template <class Other>

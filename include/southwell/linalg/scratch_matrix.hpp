@@ -21,7 +21,7 @@ class ScratchMatrix {
   using ConstView = Eigen::Block<const Mat<Scalar>>;
 
   ScratchMatrix() : storage_(take()) {}
-  ~ScratchMatrix() { give(std::move(storage_)); }
+  ~ScratchMatrix() { Shelf::put(std::move(storage_)); }
   ScratchMatrix(const ScratchMatrix& other) : storage_(other.view()), size_(other.size_) {}
   ScratchMatrix(ScratchMatrix&& other) noexcept : storage_(std::move(other.storage_)), size_(other.size_) {
     other.size_ = 0;
@@ -52,7 +52,6 @@ class ScratchMatrix {
   static Mat<Scalar> take() {
     return Shelf::take([](const Mat<Scalar>& m) { return m.size() > 0; });
   }
-  static void give(Mat<Scalar>&& buffer) { Shelf::put(std::move(buffer)); }
 
   Mat<Scalar> storage_;
   Index size_ = 0;
