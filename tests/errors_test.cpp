@@ -1,6 +1,8 @@
 // Caller mistakes are refused before the first iteration with a message naming the culprit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -134,6 +136,48 @@ TEST(ProblemErrors, ForeignCscStorageIsCheckedBeforeUse) {
   const std::vector<long> decreasing = {0, 3, 2};
   EXPECT_THROW(LongDesign(View(3, 2, 3, decreasing.data(), good_rows.data(), values.data())),
                InvalidArgument);
+}
+
+TEST(ProblemErrors, CscChecksAgreeWithAColumnByColumnReference) {
+  // Foreign arrays must be accepted exactly when a plain per-column test accepts them: random
+  // small storages with empty columns, descents across column boundaries (allowed), duplicates,
+  // unsorted rows, NaN, infinity and indices outside the rows.
+  using Design = SparseDesign<double, int>;
+  std::mt19937 rng(7);
+  int accepted = 0, refused = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    const int rows = 1 + int(rng() % 5), cols = 1 + int(rng() % 6);
+    std::vector<int> outer(std::size_t(cols) + 1, 0), inner;
+    std::vector<double> values;
+    for (int j = 0; j < cols; ++j) {
+      const int count = int(rng() % 4);
+      for (int k = 0; k < count; ++k) {
+        inner.push_back(int(rng() % std::uint32_t(rows + 1)) - (rng() % 16 == 0 ? rows + 1 : 0));  // sometimes < 0
+        values.push_back(rng() % 50 == 0 ? std::nan("") : rng() % 50 == 0 ? INFINITY : 1.0 + double(k));
+      }
+      outer[std::size_t(j) + 1] = int(inner.size());
+    }
+    // Sort most columns so that valid storages are common.
+    if (rng() % 3 != 0)
+      for (int j = 0; j < cols; ++j) std::sort(inner.begin() + outer[std::size_t(j)], inner.begin() + outer[std::size_t(j) + 1]);
+    bool valid = true;
+    for (int j = 0; j < cols; ++j)
+      for (int p = outer[std::size_t(j)]; p < outer[std::size_t(j) + 1]; ++p)
+        valid = valid && inner[std::size_t(p)] >= 0 && inner[std::size_t(p)] < rows && std::isfinite(values[std::size_t(p)]) &&
+                (p == outer[std::size_t(j)] || inner[std::size_t(p)] > inner[std::size_t(p) - 1]);
+    inner.push_back(0);  // data() must not be null for an empty matrix
+    values.push_back(0);
+    bool threw = false;
+    try {
+      Design(Design::View(rows, cols, outer.back(), outer.data(), inner.data(), values.data()));
+    } catch (const InvalidArgument&) {
+      threw = true;
+    }
+    EXPECT_EQ(threw, !valid) << "trial " << trial;
+    (valid ? accepted : refused) += 1;
+  }
+  EXPECT_GT(accepted, 500);  // both outcomes well represented
+  EXPECT_GT(refused, 500);
 }
 
 TEST(ReaderErrors, LibsvmNamesFileAndLine) {

@@ -121,8 +121,9 @@ class LeastSquares(_Glm):
     ----------
     A : array_like or scipy.sparse matrix, shape (m, p)
         Used in place (never copied) when it is a Fortran-ordered float32/float64 array or a CSC
-        matrix with sorted indices; other layouts are converted once. Do not modify it while
-        the problem is in use.
+        matrix with sorted indices; other layouts are converted once. Checked once, here
+        (finite entries; for CSC, in-range and sorted row indices): solves do not check it
+        again, so do not modify it while the problem is in use.
     b : array_like, shape (m,)
         Targets, converted to A's dtype.
     l1, l2 : float, default 0

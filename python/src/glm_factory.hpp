@@ -45,15 +45,16 @@ std::unique_ptr<NativeProblem> wrap_glm(Design design, std::vector<py::object> a
 }
 
 /// Calls visit(design_view, arrays) with the design Python handed over -- Fortran-ordered dense,
-/// or CSC with int32 or int64 indices -- viewed in place; `arrays` are the numpy buffers the view
-/// reads, to be kept alive as long as it.
+/// or CSC with int32 or int64 indices -- viewed in place (checked unless check_design() has
+/// checked it); `arrays` are the numpy buffers the view reads, to be kept alive as long as it.
 template <class Scalar, class Visitor>
 auto visit_design(const DesignArgument& design, Visitor&& visit) {
   if (design.is_dense()) {
     auto A = py::array_t<Scalar, py::array::f_style>::ensure(design.dense);
     if (!A || A.ndim() != 2 || A.data() != design.dense.data())
       throw InvalidArgument("internal: dense design must be a Fortran-ordered 2-D array of the problem's dtype");
-    DenseDesign<Scalar> view(typename DenseDesign<Scalar>::View(A.data(), A.shape(0), A.shape(1)));
+    const typename DenseDesign<Scalar>::View matrix(A.data(), A.shape(0), A.shape(1));
+    auto view = design.checked ? DenseDesign<Scalar>(matrix, AlreadyChecked{}) : DenseDesign<Scalar>(matrix);
     return visit(std::move(view), std::vector<py::object>{design.dense});
   }
   auto values = py::array_t<Scalar, py::array::c_style>::ensure(design.data);
@@ -67,8 +68,9 @@ auto visit_design(const DesignArgument& design, Visitor&& visit) {
         Index(outer.data()[design.cols]) != Index(values.size()))
       throw InvalidArgument("CSC arrays are inconsistent: indptr needs cols + 1 entries ending at len(data) = len(indices)");
     using Design = SparseDesign<Scalar, StorageIndex>;
-    Design view(typename Design::View(design.rows, design.cols, Index(values.size()), outer.data(), inner.data(),
-                                      values.data()));
+    const typename Design::View matrix(design.rows, design.cols, Index(values.size()), outer.data(), inner.data(),
+                                       values.data());
+    auto view = design.checked ? Design(matrix, AlreadyChecked{}) : Design(matrix);
     return visit(std::move(view), std::vector<py::object>{design.data, design.indices, design.indptr});
   };
   if (py::isinstance<py::array_t<std::int32_t>>(design.indices) && design.indices.itemsize() == 4)

@@ -155,13 +155,15 @@ DesignArgument csc_design(py::array data, py::array indices, py::array indptr, I
 
 bool is_float32(const py::array& a) { return a.dtype().kind() == 'f' && a.itemsize() == 4; }
 
-/// The checks every solve makes of the matrix (finite values; for CSC, pointers and sorted,
-/// in-range row indices), made once when a problem is built, so that a bad matrix is refused
-/// there and not at its first use. O(nnz).
-void check_design(const DesignArgument& design) {
+/// The checks of the matrix (finite values; for CSC, pointers and sorted, in-range row
+/// indices), made once when a problem is built, so that a bad matrix is refused there and not
+/// at its first use; the solves that follow skip them. O(nnz).
+void check_design(DesignArgument& design) {
   const auto nothing = [](auto, std::vector<py::object>) { return 0; };
+  design.checked = false;
   if (is_float32(design.is_dense() ? design.dense : design.data)) visit_design<float>(design, nothing);
   else visit_design<double>(design, nothing);
+  design.checked = true;
 }
 
 std::unique_ptr<NativeProblem> make_glm_problem(const std::string& loss, const DesignArgument& design,

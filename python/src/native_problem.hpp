@@ -194,6 +194,9 @@ struct DesignArgument {
   py::array dense;                  // when dense_layout
   py::array data, indices, indptr;  // otherwise
   Index rows = 0, cols = 0;
+  /// Set by check_design(): later solves over these arrays skip the O(nnz) checks (the
+  /// problem's documentation forbids changing the matrix while the problem is in use).
+  bool checked = false;
   bool is_dense() const { return dense_layout; }
 };
 

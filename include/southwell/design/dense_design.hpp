@@ -25,6 +25,8 @@ class DenseDesign {
   explicit DenseDesign(const View& A) : data_(A.data()), rows_(A.rows()), cols_(A.cols()) {
     if (!A.allFinite()) throw InvalidArgument("dense matrix has a non-finite entry");
   }
+  /// The same view without the check: the caller vouches that `A` passed it before.
+  DenseDesign(const View& A, AlreadyChecked) : data_(A.data()), rows_(A.rows()), cols_(A.cols()) {}
 
   /// Where the entries are read from (the caller's buffer).
   const Scalar* values() const { return data_; }

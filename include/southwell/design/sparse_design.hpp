@@ -52,6 +52,10 @@ class SparseDesign {
     }
   }
 
+  /// The same view without the checks: the caller vouches that `A` passed them before.
+  SparseDesign(const View& A, AlreadyChecked)
+      : rows_(A.rows()), cols_(A.cols()), outer_(A.outerIndexPtr()), inner_(A.innerIndexPtr()), values_(A.valuePtr()) {}
+
   /// Where the nonzero values are read from (the caller's buffer).
   const Scalar* values() const { return values_; }
 
