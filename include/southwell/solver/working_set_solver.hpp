@@ -645,11 +645,7 @@ class WorkingSetSolver {
   // the full passes skip it (rcv1_small: 37,379 of 47,117 columns are empty). Tested without a
   // branch: which columns are empty follows no pattern, and mispredicted branches made the
   // loops over p in load() a third of a short solve (lasso, rcv1_small, lambda_max/10).
-  bool can_move(Index f) const {
-    bool moves = (A_.col_nnz(f) > 0) | (f >= p_ - pen_.free_features);
-    for (Index c = 0; c < K_; ++c) moves |= x_[f * K_ + c] != 0;
-    return moves;
-  }
+  bool can_move(Index f) const { return (A_.col_nnz(f) > 0) | (f >= p_ - pen_.free_features) | nonzero(f); }
 
   void load(const Vec<Scalar>& x) {
     x_ = x;
@@ -933,7 +929,7 @@ class WorkingSetSolver {
     for (Index f : features) count += nonzero(f);
     return count;
   }
-  bool nonzero(Index f) const {  // no branch: counted over many features (see can_move())
+  bool nonzero(Index f) const {  // no branch: tested over many features (see can_move())
     bool any = false;
     for (Index c = 0; c < K_; ++c) any |= x_[f * K_ + c] != 0;
     return any;
