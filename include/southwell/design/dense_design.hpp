@@ -22,7 +22,7 @@ class DenseDesign {
   explicit DenseDesign(const Matrix& A) : DenseDesign(View(A.data(), A.rows(), A.cols())) {}
   /// A view of column-major storage owned elsewhere (a Fortran-ordered numpy array, say): used
   /// in place, never copied.
-  explicit DenseDesign(const View& A) : data_(A.data()), rows_(A.rows()), cols_(A.cols()) {
+  explicit DenseDesign(const View& A) : DenseDesign(A, AlreadyChecked{}) {
     if (!A.allFinite()) throw InvalidArgument("dense matrix has a non-finite entry");
   }
   /// The same view without the check: the caller vouches that `A` passed it before.

@@ -32,8 +32,7 @@ class SparseDesign {
   /// A view of compressed column storage owned elsewhere (a scipy CSC matrix, say): used in
   /// place, never copied. Same checks as above, plus the column pointers and row indices; the
   /// arrays must hold outer[cols] entries (the caller's promise).
-  explicit SparseDesign(const View& A)
-      : rows_(A.rows()), cols_(A.cols()), outer_(A.outerIndexPtr()), inner_(A.innerIndexPtr()), values_(A.valuePtr()) {
+  explicit SparseDesign(const View& A) : SparseDesign(A, AlreadyChecked{}) {
     if (outer_[0] != 0) throw InvalidArgument("column pointers must start at 0");
     for (Index j = 0; j < cols_; ++j)  // all pointers first: a bad one must not steer the reads below
       if (outer_[j + 1] < outer_[j])
