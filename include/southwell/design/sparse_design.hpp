@@ -5,6 +5,7 @@
 // the row index belongs to this object, which is used by one thread at a time.
 #include <Eigen/SparseCore>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,18 +38,7 @@ class SparseDesign {
     for (Index j = 0; j < cols_; ++j)  // all pointers first: a bad one must not steer the reads below
       if (outer_[j + 1] < outer_[j])
         throw InvalidArgument("column pointers must not decrease (column " + std::to_string(j) + ")");
-    for (Index j = 0; j < cols_; ++j) {
-      for (StorageIndex p = outer_[j]; p < outer_[j + 1]; ++p) {
-        if (inner_[p] < 0 || inner_[p] >= rows_)
-          throw InvalidArgument("row index " + std::to_string(inner_[p]) + " in column " + std::to_string(j) +
-                                " is outside [0, " + std::to_string(rows_) + ")");
-        if (!std::isfinite(values_[p]))
-          throw InvalidArgument("matrix entry (" + std::to_string(inner_[p]) + ", " + std::to_string(j) +
-                                ") is not finite");
-        if (p > outer_[j] && inner_[p] <= inner_[p - 1])
-          throw InvalidArgument("column " + std::to_string(j) + " has unsorted or duplicate row indices");
-      }
-    }
+    if (!entries_are_valid()) throw_first_invalid_entry();
   }
 
   /// The same view without the checks: the caller vouches that `A` passed them before.
@@ -130,6 +120,39 @@ class SparseDesign {
   }
 
  private:
+  /// The entry checks in one pass without a branch per entry (it vectorises): with three branches
+  /// per entry the check took a seventh of a9a's elastic net from Python. Strictly ascending rows
+  /// with the first at least 0 and the last below rows() are all in range.
+  bool entries_are_valid() const {
+    unsigned bad = 0;
+    const StorageIndex entries = outer_[cols_];
+    for (StorageIndex p = 0; p < entries; ++p)
+      bad |= unsigned(!(std::abs(values_[p]) <= std::numeric_limits<Scalar>::max()));
+    for (Index j = 0; j < cols_; ++j) {
+      const StorageIndex begin = outer_[j], end = outer_[j + 1];
+      if (begin == end) continue;
+      bad |= unsigned(inner_[begin] < 0) | unsigned(inner_[end - 1] >= rows_);
+      for (StorageIndex p = begin + 1; p < end; ++p) bad |= unsigned(inner_[p] <= inner_[p - 1]);
+    }
+    return bad == 0;
+  }
+  /// Names the first bad entry (called once entries_are_valid() has failed).
+  [[noreturn]] void throw_first_invalid_entry() const {
+    for (Index j = 0; j < cols_; ++j) {
+      for (StorageIndex p = outer_[j]; p < outer_[j + 1]; ++p) {
+        if (inner_[p] < 0 || inner_[p] >= rows_)
+          throw InvalidArgument("row index " + std::to_string(inner_[p]) + " in column " + std::to_string(j) +
+                                " is outside [0, " + std::to_string(rows_) + ")");
+        if (!std::isfinite(values_[p]))
+          throw InvalidArgument("matrix entry (" + std::to_string(inner_[p]) + ", " + std::to_string(j) +
+                                ") is not finite");
+        if (p > outer_[j] && inner_[p] <= inner_[p - 1])
+          throw InvalidArgument("column " + std::to_string(j) + " has unsorted or duplicate row indices");
+      }
+    }
+    throw InvalidArgument("invalid sparse matrix");  // unreachable: entries_are_valid() found a bad entry
+  }
+
   static View compressed_view(const Matrix& A) {
     if (!A.isCompressed()) throw InvalidArgument("sparse matrix must be compressed (call makeCompressed())");
     return View(A.rows(), A.cols(), A.nonZeros(), A.outerIndexPtr(), A.innerIndexPtr(), A.valuePtr());
