@@ -381,7 +381,8 @@ class WorkingSetSolver {
       const bool focus_check = candidates == &focus_mask_ && kkt * kFocusCheckDrop <= checked_kkt;
       if (((kkt <= tol_abs && scaled_violation_ <= tol_scaled) || focus_check) && candidates && certify_all) {
         // Solved on the candidates: certify on everyone else; violators join the candidates.
-        full_gradient(live_);
+        // The pass above left the visited features' gradients current.
+        unvisited_gradient(*candidates);
         const double rest = max_violation(live_);
         const double rest_scaled = scaled_violation_;
         Index joined = 0;
@@ -758,6 +759,16 @@ class WorkingSetSolver {
     }
   }
   const std::vector<Index>& visited() const { return restricted_ ? focused_ : live_; }
+  /// The gradient of the live features outside the candidates, whose own is current: the pass
+  /// that certifies a focus then costs the entries it left out, not a second pass over those it
+  /// kept (a9a's elastic net focused 27 of 123 features that held most entries and took 6 %
+  /// longer than without the focus, for that second pass).
+  void unvisited_gradient(const std::vector<char>& candidates) {
+    unvisited_.clear();
+    for (Index f : live_)
+      if (!candidates[std::size_t(f)]) unvisited_.push_back(f);
+    full_gradient(unvisited_);
+  }
 
   /// Marks in focus_mask_ the features that are nonzero, free, or whose gradient reaches
   /// `fraction` x their l1 weight (the violation with l1 scaled by `fraction`), if they are
@@ -1857,6 +1868,7 @@ class WorkingSetSolver {
   RecycledVector<double> inverse_factors_;  ///< 1 / factor_f when the factors differ, for the screening test
   RecycledList<char> focus_mask_;  ///< the features the focused passes visit (focus())
   RecycledList<Index> focused_;  ///< live features among the candidates (see visit())
+  RecycledList<Index> unvisited_;  ///< live features outside them (unvisited_gradient())
   bool restricted_ = false;         ///< the outer passes visit focused_, not live_
   double reference_ = 1;  ///< the violation tol is relative to
   RecycledVector<double> violation_;  ///< each feature's violation, as of the last max_violation()
