@@ -14,7 +14,7 @@ file path, or generated:m,p,nnz_per_row. The peers are scikit-learn (python3-skl
 LIBLINEAR (python3-liblinear) and glmnet (r-cran-glmnet, via Rscript); those not installed are
 skipped with a note (scripts/install-deps.sh --peers installs them). Every solver gets the same
 thread count (--threads, default 1: the peers' inner loops are single-threaded); warm-up runs
-are excluded.
+are excluded, and a run shorter than 0.05 s is repeated (5 runs, the median counts).
 """
 from __future__ import annotations
 

@@ -128,14 +128,16 @@ class SparseDesign {
   bool entries_are_valid() const {
     const StorageIndex entries = outer_[cols_];
     unsigned bad = 0;
-    for (StorageIndex p = 0; p < entries; ++p) bad |= unsigned(!(std::abs(values_[p]) <= std::numeric_limits<Scalar>::max()));
+    const Scalar largest = std::numeric_limits<Scalar>::max();
+    for (StorageIndex p = 0; p < entries; ++p) bad |= unsigned(!(std::abs(values_[p]) <= largest));
     for (StorageIndex p = 0; p < entries; ++p) bad |= unsigned(inner_[p] < 0) | unsigned(inner_[p] >= rows_);
     if (entries < 2) return bad == 0;
     StorageIndex descents = 0, at_column_starts = 0;
     for (StorageIndex p = 1; p < entries; ++p) descents += StorageIndex(inner_[p] <= inner_[p - 1]);
     for (Index j = 0; j < cols_; ++j) {
       const StorageIndex begin = outer_[j], at = std::min(std::max(begin, StorageIndex(1)), entries - 1);
-      at_column_starts += StorageIndex((begin > 0) & (begin < outer_[j + 1]) & (inner_[at] <= inner_[at - 1]));
+      at_column_starts +=
+          StorageIndex((begin > 0) & (begin < outer_[j + 1]) & (inner_[at] <= inner_[at - 1]));
     }
     return bad == 0 && descents == at_column_starts;
   }
