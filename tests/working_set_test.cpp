@@ -181,6 +181,89 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+/// Wide problems (40 rows, 400 features): smooth models whose Newton steps are solved in the
+/// row space (Woodbury), with free features handled by their Schur complement.
+struct Wide {
+  static constexpr Index m = 40, p = 400;
+  MatD A;
+  Penalty pen;
+  Wide(bool intercept, bool factors, bool weights) : A(random_design(17, m, p, 0.3)) {
+    if (intercept) {
+      A.conservativeResize(m, p + 1);
+      A.col(p).setOnes();
+      pen.free = 1;
+    }
+    if (factors) pen.factors = (random_vector(3, A.cols()).array().abs() + 0.2).matrix();
+    if (weights) {  // a weight of 0 takes a row out of the problem
+      pen.weights = (random_vector(5, m).array().abs() * 2).matrix();
+      pen.weights[3] = 0;
+    }
+  }
+  /// The ridge solution from the normal equations (A' S A + L) x = A' S y, formed densely.
+  VecD ridge(const VecD& y, double l2) const {
+    const VecD s = pen.weights.size() ? pen.weights : VecD::Ones(m);
+    MatD normal = A.transpose() * s.asDiagonal() * A;
+    for (Index f = 0; f < A.cols() - pen.free; ++f) normal(f, f) += l2 * (pen.factors.size() ? pen.factors[f] : 1.0);
+    return normal.ldlt().solve(A.transpose() * (s.asDiagonal() * y));
+  }
+};
+
+TEST(WorkingSet, RowSpaceNewtonStepsMeetKktOnWideLogisticProblems) {
+  for (const bool intercept : {false, true})
+    for (const bool extras : {false, true}) {
+      Wide wide(intercept, extras, extras);
+      const VecD y = labels(Family::Logistic, wide.A.leftCols(Wide::p), 23, 1);
+      wide.pen.l2 = 0.5;
+      WorkingSetOptions options;
+      options.tol = 1e-10;
+      options.dual = WorkingSetOptions::Dual::Never;
+      for (const bool sparse : {false, true}) {
+        WorkingSetSummary summary;
+        const Eigen::SparseMatrix<double> S = wide.A.sparseView();
+        const VecD x = sparse ? solve(Family::Logistic, Sparse(S), y, 1, wide.pen, options, &summary)
+                              : solve(Family::Logistic, Dense(wide.A), y, 1, wide.pen, options, &summary);
+        const std::string name = std::string(sparse ? "sparse" : "dense") + (intercept ? " intercept" : "") +
+                                 (extras ? " factors weights" : "");
+        EXPECT_GT(summary.row_space_steps, 0) << name;
+        EXPECT_LE(relative_kkt(Family::Logistic, wide.A, y, 1, x, wide.pen), 1e-10) << name;
+        // Exact Newton steps: a handful, not the dozens of products conjugate gradients take.
+        EXPECT_LE(summary.newton_steps, 12) << name;
+      }
+    }
+}
+
+TEST(WorkingSet, RowSpaceNewtonSolvesWideRidgeAlongAPath) {
+  Wide wide(true, true, true);
+  const VecD y = random_vector(29, Wide::m) * 3;
+  WorkingSetSolver<Dense, SquaredLoss<double>> solver(Dense(wide.A), SquaredLoss<double>(y), to_solver(wide.pen),
+                                                      wide.pen.weights);
+  WorkingSetOptions options;
+  options.tol = 1e-12;
+  const std::vector<double> strengths = {100, 10, 1, 0.1};
+  VecD x = VecD::Zero(wide.A.cols());
+  Index points = 0;
+  solve_path(solver, strengths, 0.0, x, options, true, [&](Index k, const VecD& point, const WorkingSetSummary& summary) {
+    EXPECT_EQ(summary.status, Status::Converged) << summary.message;
+    EXPECT_GT(summary.row_space_steps, 0);
+    const VecD expected = wide.ridge(y, strengths[std::size_t(k)]);
+    EXPECT_LE((point - expected).cwiseAbs().maxCoeff(), 1e-8 * expected.cwiseAbs().maxCoeff()) << "strength " << strengths[std::size_t(k)];
+    ++points;
+    return false;
+  });
+  EXPECT_EQ(points, 4);
+  // New penalty factors: the row Gram matrix, which holds them, is formed again.
+  auto penalty = solver.penalty();
+  penalty.l2 = 2;
+  wide.pen.factors = (random_vector(31, wide.A.cols()).array().abs() + 0.5).matrix();
+  penalty.factors = wide.pen.factors;
+  solver.set_penalty(penalty);
+  x.setZero();
+  const WorkingSetSummary summary = solver.solve(x, options);
+  EXPECT_EQ(summary.status, Status::Converged) << summary.message;
+  const VecD expected = wide.ridge(y, 2);
+  EXPECT_LE((x - expected).cwiseAbs().maxCoeff(), 1e-8 * expected.cwiseAbs().maxCoeff());
+}
+
 /// A sparse softmax problem whose working sets grow past the Gram matrix's size: their Gram
 /// matrix would be denser than the columns (n^2 > 4 K nnz(A), n = |W| K), so they are solved by
 /// coordinate descent over the columns.

@@ -166,7 +166,8 @@ def solve(problem: Problem, tol: float = 1e-6, max_iter: int = 1000, x0: Optiona
     -------
     Result
         ``n_iter`` counts outer iterations; ``epochs``, ``newton_steps``,
-        ``working_set_size``, ``screened_out`` (features removed by gap-safe screening),
+        ``row_space_steps`` (Newton steps solved in the m-dimensional row space, taken for
+        smooth models with fewer rows than working-set features), ``working_set_size``, ``screened_out`` (features removed by gap-safe screening),
         ``focused`` (features the focused passes visited, 0 if they never started) and
         ``dual`` (solved by dual coordinate descent: ``n_iter`` and ``epochs`` count its
         epochs) are extra attributes.
@@ -186,6 +187,7 @@ def working_set_result(x, summary):
     result = Result(dict(summary, x=x), DUAL_RULES if summary["dual"] else WORKING_SET_RULES)
     result.epochs = int(summary["epochs"])
     result.newton_steps = int(summary["newton_steps"])
+    result.row_space_steps = int(summary["row_space_steps"])
     result.working_set_size = int(summary["working_set_size"])
     result.screened_out = int(summary["screened_out"])
     result.focused = int(summary["focused"])

@@ -56,6 +56,7 @@ py::dict working_set_summary_dict(const WorkingSetSummary& summary) {
   py::dict d = summary_dict(summary);
   d["epochs"] = summary.epochs;
   d["newton_steps"] = summary.newton_steps;
+  d["row_space_steps"] = summary.row_space_steps;
   d["working_set_size"] = summary.working_set_size;
   d["screened_in"] = summary.screened_in;
   d["screened_out"] = summary.screened_out;
