@@ -19,8 +19,8 @@
 // inner tolerance is a fraction of the outer violation, so early working sets are solved
 // loosely. Small working sets get their Gram matrix A_W' H A_W; larger ones are solved over the
 // columns; smooth models with fewer rows than working-set features solve Newton's system in the
-// row space (an m x m matrix, m <= 2048). Either way the softmax's model has each row's full K x K Hessian, so its steps are
-// Newton's; the line search makes every step safe.
+// row space (an m x m matrix, m <= 2048). Either way the softmax's model has each row's full
+// K x K Hessian, so its steps are Newton's; the line search makes every step safe.
 //
 // Full passes (gradient, row refresh) run on OpenMP threads over fixed chunks, so the result is
 // the same for every thread count. Never forms A'A or a Hessian; memory beyond the design is
