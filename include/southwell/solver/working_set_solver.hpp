@@ -1500,15 +1500,15 @@ class WorkingSetSolver {
     const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> factorised(row_system_);
     if (factorised.info() != Eigen::Success) return false;
     // z -> D (I + D G D)^-1 D z, and T z = G z - G D (I + D G D)^-1 D G z (with G / l2).
-    auto through = [&](const Eigen::VectorXd& z) -> Eigen::VectorXd {
-      return D.asDiagonal() * factorised.solve(D.asDiagonal() * z);
+    auto through = [&](const auto& z) -> Eigen::MatrixXd {
+      return D.asDiagonal() * factorised.solve(Eigen::MatrixXd(D.asDiagonal() * z));
     };
     Eigen::VectorXd image_free = Eigen::VectorXd::Zero(m_);  // H E d_F
     Eigen::VectorXd free_step;
     if (nf > 0) {
       const Eigen::MatrixXd HE = h.asDiagonal() * E;
       const Eigen::MatrixXd GHE = (G * HE) / l2;
-      const Eigen::MatrixXd THE = GHE - (G * (D.asDiagonal() * factorised.solve(D.asDiagonal() * GHE))) / l2;
+      const Eigen::MatrixXd THE = GHE - (G * through(GHE)) / l2;
       const Eigen::MatrixXd complement = E.transpose() * HE - HE.transpose() * THE;
       // A_P (L + A_P' H A_P)^-1 g_P = v - G D (I + D G D)^-1 D v
       const Eigen::VectorXd q = v - (G * through(v)) / l2;
