@@ -767,10 +767,15 @@ class WorkingSetSolver {
   /// kept (a9a's elastic net focused 27 of 123 features that held most entries and took 6 %
   /// longer than without the focus, for that second pass).
   void unvisited_gradient(const std::vector<char>& candidates) {
-    unvisited_.clear();
-    for (Index f : live_)
-      if (!candidates[std::size_t(f)]) unvisited_.push_back(f);
-    full_gradient(unvisited_);
+    // A test per live feature, not a list of the unvisited ones: the list took more than the
+    // pass itself where p is large (1,000,000 features: 19 ms of fresh pages against 9 ms).
+    const Index count = Index(live_.size());
+    const bool parallel = A_.nnz() * K_ >= 100000 && count * 4 >= p_;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_) if (parallel)
+    for (Index t = 0; t < count; ++t) {
+      const Index f = live_[std::size_t(t)];
+      if (!candidates[std::size_t(f)]) feature_gradient(f, U_, &g_[f * K_]);
+    }
   }
 
   /// Marks in focus_mask_ the features that are nonzero, free, or whose gradient reaches
@@ -2029,7 +2034,6 @@ class WorkingSetSolver {
   RecycledVector<double> inverse_factors_;  ///< 1 / factor_f when the factors differ, for the screening test
   RecycledList<char> focus_mask_;  ///< the features the focused passes visit (focus())
   RecycledList<Index> focused_;  ///< live features among the candidates (see visit())
-  RecycledList<Index> unvisited_;  ///< live features outside them (unvisited_gradient())
   bool restricted_ = false;         ///< the outer passes visit focused_, not live_
   double reference_ = 1;  ///< the violation tol is relative to
   RecycledVector<double> violation_;  ///< each feature's violation, as of the last max_violation()
