@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -127,10 +128,19 @@ class SparseDesign {
   /// column exactly when each descent of the row index array is at the start of a column.
   bool entries_are_valid() const {
     const StorageIndex entries = outer_[cols_];
-    unsigned bad = 0;
-    const Scalar largest = std::numeric_limits<Scalar>::max();
-    for (StorageIndex p = 0; p < entries; ++p) bad |= unsigned(!(std::abs(values_[p]) <= largest));
-    for (StorageIndex p = 0; p < entries; ++p) bad |= unsigned(inner_[p] < 0) | unsigned(inner_[p] >= rows_);
+    // Written so that they vectorise (plain loops were left scalar: 1.4 ms of a problem's
+    // construction on news20's 1.27 M entries, 0.7 now): v - v is 0 exactly when v is finite
+    // (NaN otherwise, which the sum keeps), and the index range is one unsigned comparison
+    // (negative indices wrap past every row count).
+    Scalar differences = 0;
+#pragma omp simd reduction(+ : differences)
+    for (StorageIndex p = 0; p < entries; ++p) differences += values_[p] - values_[p];
+    unsigned bad = unsigned(!(differences == 0));
+    using Unsigned = std::make_unsigned_t<StorageIndex>;
+    constexpr StorageIndex kMostIndex = std::numeric_limits<StorageIndex>::max();
+    const Unsigned row_limit = rows_ > Index(kMostIndex) ? Unsigned(kMostIndex) + 1 : Unsigned(rows_);
+#pragma omp simd reduction(| : bad)
+    for (StorageIndex p = 0; p < entries; ++p) bad |= unsigned(Unsigned(inner_[p]) >= row_limit);
     if (entries < 2) return bad == 0;
     StorageIndex descents = 0, at_column_starts = 0;
     for (StorageIndex p = 1; p < entries; ++p) descents += StorageIndex(inner_[p] <= inner_[p - 1]);
