@@ -541,8 +541,10 @@ class WorkingSetSolver {
         summary.epochs = summary.iterations = epoch;
         const bool last = epoch >= opts_->max_iterations || epoch >= opts_->max_epochs;
         const double slope = dual.largest_slope();
-        const bool predicted = ratio * slope <= tol_abs && scaled_ratio * slope <= tol_scaled;
-        if (!(last || epoch <= 2 || epoch - checked_at >= kMaxUnchecked || predicted)) continue;
+        // The first check waits for epoch 2: after one epoch the violation is far above any tol
+        // the solve is likely given, and a check costs about an epoch.
+        const bool predicted = !checks.empty() && ratio * slope <= tol_abs && scaled_ratio * slope <= tol_scaled;
+        if (!(last || epoch == 2 || epoch - checked_at >= kMaxUnchecked || predicted)) continue;
         // g_ and value_ at the dual's x: after the last check, the solver's result.
         value_ = dual.primal_gradient(weight_.data(), l2, g_);
         // x_ lags the dual's x, but with no l1 and no bounds a violation is |g_f| whatever x_f is.
