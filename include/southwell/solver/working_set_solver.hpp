@@ -533,7 +533,6 @@ class WorkingSetSolver {
       // dual's largest slope times their ratio at the last check; a check runs when the
       // prediction meets tol, and at least every kMaxUnchecked epochs (the callback, which also
       // watches for interrupts, and the history see the checks).
-      Index checked_at = 0;
       double ratio = 0, scaled_ratio = 0;
       std::vector<std::pair<Index, double>> checks;  // (epoch, violation) of every check
       for (Index epoch = 1;; ++epoch) {
@@ -544,6 +543,7 @@ class WorkingSetSolver {
         // The first check waits for epoch 2: after one epoch the violation is far above any tol
         // the solve is likely given, and a check costs about an epoch.
         const bool predicted = !checks.empty() && ratio * slope <= tol_abs && scaled_ratio * slope <= tol_scaled;
+        const Index checked_at = checks.empty() ? 0 : checks.back().first;
         if (!(last || epoch == 2 || epoch - checked_at >= kMaxUnchecked || predicted)) continue;
         // g_ and value_ at the dual's x: after the last check, the solver's result.
         value_ = dual.primal_gradient(weight_.data(), l2, g_);
@@ -592,7 +592,6 @@ class WorkingSetSolver {
         // Both tests are predicted from the dual's largest slope, in proportion to the last check.
         ratio = slope > 0 ? kkt / slope : 0;
         scaled_ratio = slope > 0 ? scaled_violation_ / slope : 0;
-        checked_at = epoch;
         checks.emplace_back(epoch, kkt);
         if (last) {
           if (epoch >= opts_->max_epochs) message = "epoch limit reached";
