@@ -16,8 +16,9 @@ Settings used (documented in docs/performance.md):
   -s 0 (trust-region Newton, L2) / -s 7 (dual CD, L2), no bias term, -e swept; the data are
   converted to LIBLINEAR's row format once, outside the timer.
 * glmnet: R's glmnet (r-cran-glmnet) through one Rscript process per problem, timed inside R
-  with system.time, lambda = λ/n, standardize=FALSE, intercept=FALSE, thresh swept; one
-  warm-up fit excluded; the Rscript process is stopped after GLMNET_BUDGETS budgets plus a
+  with system.time, lambda = λ/n, standardize=FALSE, intercept=FALSE, thresh swept (elastic
+  net: y, lambda and alpha rescaled by glmnet_gaussian(), so that glmnet's internal scaling of
+  y leaves the suite's objective unchanged); one warm-up fit excluded; the Rscript process is stopped after GLMNET_BUDGETS budgets plus a
   minute.
 
 Every solver's run that takes less than SHORT_RUN seconds is repeated, REPEATS runs in all, and
@@ -218,6 +219,24 @@ GLMNET_SCRIPT = pathlib.Path(__file__).with_name("glmnet_runner.R")
 GLMNET_BUDGETS = 30
 
 
+def glmnet_gaussian(y, lam, alpha, n):
+    """glmnet's arguments for the suite's 0.5‖y − Xw‖² + λ α‖w‖₁ + λ (1 − α)/2 ‖w‖²: returns
+    (y', lambda', alpha', scale) such that glmnet's family="gaussian" fit b on y' at lambda',
+    alpha' gives the suite's solution w = scale b (λ may be an array, a path's grid).
+
+    glmnet divides y by s = sqrt(mean(y²)) (intercept=FALSE) and λ by s before fitting, then
+    multiplies the coefficients by s: exact for the lasso, but it weights the ridge term by 1/s,
+    so a raw call solves another elastic net wherever s ≠ 1 (news20's targets 1..20: s ≈ 11,
+    12 % off in objective). Fitted on y' = y / s (already scaled, so glmnet's own scaling is a
+    no-op), the suite's objective in b = w / s is s² (‖y' − Xb‖²/2 + λ α/s ‖b‖₁ + λ (1 − α)/2 ‖b‖²).
+    """
+    s = float(np.sqrt(np.mean(np.square(y))))
+    if not s > 0:
+        return y, np.asarray(lam) / n, alpha, 1.0
+    l1, l2 = alpha / s, 1.0 - alpha
+    return y / s, np.asarray(lam) * (l1 + l2) / n, l1 / (l1 + l2), s
+
+
 class Glmnet(Adapter):
     name = "glmnet"
     problems = ("lasso", "enet", "l1-logistic", "l2-logistic", "multinomial")
@@ -233,11 +252,14 @@ class Glmnet(Adapter):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = pathlib.Path(tmp)
             scipy.io.mmwrite(str(tmp / "X.mtx"), sp.coo_matrix(X))
-            np.savetxt(tmp / "y.txt", y)
             family, alpha = {"lasso": ("gaussian", 1.0), "enet": ("gaussian", ENET_RATIO),
                              "l1-logistic": ("binomial", 1.0), "l2-logistic": ("binomial", 0.0),
                              "multinomial": ("multinomial", 1.0)}[problem.kind]
-            settings = {"family": family, "alpha": alpha, "lambda": lam / X.shape[0],
+            glmnet_lambda, scale = lam / X.shape[0], 1.0
+            if family == "gaussian":
+                y, glmnet_lambda, alpha, scale = glmnet_gaussian(y, lam, alpha, X.shape[0])
+            np.savetxt(tmp / "y.txt", y)
+            settings = {"family": family, "alpha": alpha, "lambda": float(glmnet_lambda),
                         "thresholds": TOLERANCES, "dense": not sp.issparse(X), "budget": BUDGET[0],
                         "short_run": SHORT_RUN, "repeats": REPEATS}
             (tmp / "settings.json").write_text(json.dumps(settings) + "\n")
@@ -259,7 +281,7 @@ class Glmnet(Adapter):
                 if not (tmp / f"time_{k}.txt").exists() or not (tmp / f"coef_{k}.txt").exists():
                     break  # the sweep stopped at the budget (or glmnet failed)
                 seconds = float((tmp / f"time_{k}.txt").read_text())
-                coef = np.loadtxt(tmp / f"coef_{k}.txt")
+                coef = np.loadtxt(tmp / f"coef_{k}.txt") * scale
                 out.append((thresh, seconds, coef))
             if failure and not out:
                 raise RuntimeError(failure)

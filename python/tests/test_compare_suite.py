@@ -1,0 +1,99 @@
+"""The comparison suite (bench/compare) hands every peer the suite's own objective: here, that
+glmnet's elastic net is called with arguments under which glmnet's documented objective is the
+suite's, up to a constant factor."""
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.io
+import scipy.sparse as sp
+from scipy.optimize import minimize
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench" / "compare"))
+import peers  # noqa: E402
+
+
+def suite_objective(X, y, w, lam, alpha):
+    return 0.5 * np.sum((y - X @ w) ** 2) + lam * alpha * np.abs(w).sum() + lam * (1 - alpha) / 2 * np.sum(w ** 2)
+
+
+def glmnet_objective(X, y, b, lam, alpha):
+    """glmnet's gaussian objective (its documentation) for a y whose mean square is 1, which
+    glmnet's own scaling of y leaves alone."""
+    n = X.shape[0]
+    return np.sum((y - X @ b) ** 2) / (2 * n) + lam * (alpha * np.abs(b).sum() + (1 - alpha) / 2 * np.sum(b ** 2))
+
+
+@pytest.mark.parametrize("alpha", [0.5, 1.0, 0.1])
+def test_glmnet_gaussian_arguments_give_glmnet_the_suites_objective(rng, alpha):
+    X = rng.standard_normal((40, 7))
+    y = 3.0 + 9.0 * rng.standard_normal(40)  # mean square far from 1
+    lam = 17.0
+    y_glmnet, lam_glmnet, alpha_glmnet, scale = peers.glmnet_gaussian(y, lam, alpha, X.shape[0])
+    assert np.mean(y_glmnet ** 2) == pytest.approx(1.0)
+    # F_suite(scale b) = c F_glmnet(b) for every b, with one constant c: the same minimiser.
+    ratios = []
+    for _ in range(5):
+        b = rng.standard_normal(7) * rng.integers(0, 2, 7)
+        ratios.append(suite_objective(X, y, scale * b, lam, alpha) /
+                      glmnet_objective(X, y_glmnet, b, lam_glmnet, alpha_glmnet))
+    np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
+
+
+def enet_minimiser(X, y, l1, l2):
+    """argmin 0.5‖y − Xw‖² + l1‖w‖₁ + l2‖w‖²/2 by scipy (w = u − v, u, v ≥ 0: a smooth problem)."""
+    p = X.shape[1]
+
+    def f(uv):
+        w = uv[:p] - uv[p:]
+        r = X @ w - y
+        g = X.T @ r + l2 * w
+        return 0.5 * r @ r + l1 * uv.sum() + 0.5 * l2 * w @ w, np.concatenate([g + l1, -g + l1])
+
+    res = minimize(f, np.zeros(2 * p), jac=True, method="L-BFGS-B", bounds=[(0, None)] * (2 * p),
+                   options=dict(ftol=1e-15, gtol=1e-13, maxiter=100000))
+    return res.x[:p] - res.x[p:]
+
+
+def test_raw_glmnet_arguments_would_solve_another_elastic_net(rng):
+    """Why the rescaling exists: with y's mean square s² ≠ 1, glmnet's scaling of y by s turns
+    its ridge weight into λ(1 − α)/s, so the raw call's minimiser is another one."""
+    X = rng.standard_normal((40, 5))
+    y = 9.0 * rng.standard_normal(40)
+    lam, alpha, n = 30.0, 0.5, 40
+    s = np.sqrt(np.mean(y ** 2))
+    suite = enet_minimiser(X, y, lam * alpha, lam * (1 - alpha))
+    # glmnet minimises its objective (times n: the l1 and l2 weights n lambda alpha, n lambda (1 - alpha))
+    # on y / s; the raw call passes lambda / n, which glmnet divides by s.
+    raw = s * enet_minimiser(X, y / s, lam / s * alpha, lam / s * (1 - alpha))
+    y_g, lam_g, alpha_g, scale = peers.glmnet_gaussian(y, lam, alpha, n)
+    rescaled = scale * enet_minimiser(X, y_g, n * lam_g * alpha_g, n * lam_g * (1 - alpha_g))
+    np.testing.assert_allclose(rescaled, suite, atol=1e-6 * np.abs(suite).max())
+    assert np.abs(raw - suite).max() > 1e-2 * np.abs(suite).max()
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None or subprocess.run(
+    ["Rscript", "-e", "library(glmnet)"], capture_output=True).returncode != 0,
+    reason="needs R's glmnet (scripts/install-deps.sh --peers)")
+def test_glmnet_adapter_reaches_the_suites_elastic_net_optimum(rng, tmp_path):
+    """The adapter's tightest glmnet fit is the suite's optimum (found by scipy)."""
+    import problems
+
+    X = sp.random(60, 8, density=0.6, random_state=3, format="csc")
+    y = 5.0 + 7.0 * rng.standard_normal(60)
+    data = problems.Data("tiny", X, y)
+    lam = 0.05 * problems.lambda_max("enet", data)
+    problem = problems.Problem("enet", data, lam, 0.05)
+    saved = peers.TOLERANCES[:]
+    peers.TOLERANCES[:] = [1e-12]
+    try:
+        (_, _, coef), = peers.Glmnet().runs(problem, 1)
+    finally:
+        peers.TOLERANCES[:] = saved
+    optimum = enet_minimiser(X.toarray(), y, lam * problems.ENET_RATIO, lam * (1 - problems.ENET_RATIO))
+    best = problem.objective(optimum)
+    assert problem.objective(coef) - best <= 1e-9 * abs(best)
