@@ -7,7 +7,8 @@ reached, and the table reports the least time after which a solver's relative su
 
     PYTHONPATH=build/python /usr/bin/python3 bench/compare/compare.py \\
         --problem lasso --dataset leukemia --fraction 0.01 [--threads 1] [--solvers ...]
-    ... --path    (lasso regularisation path: 100 λ from λ_max to 1e-3 λ_max)
+    ... --path [--problem lasso|enet|l1-logistic] [--points 100] [--min-ratio 1e-3]
+              (regularisation paths: 100 λ from λ_max to 1e-3 λ_max; see paths.py)
 
 Datasets: a9a, rcv1_small, news20, leukemia, mushrooms (from ../shared/data/libsvm), a LIBSVM
 file path, or generated:m,p,nnz_per_row. The peers are scikit-learn (python3-sklearn),
@@ -128,82 +129,6 @@ def run_point_table(args, shared, out_dir):
     return text, table, failures
 
 
-def run_path(args, shared, out_dir):
-    """Lasso path of 100 λ: Southwell's lasso_path, scikit-learn's lasso_path and glmnet, each
-    at a sweep of tolerances; reported: time and the worst relative suboptimality over the
-    path's points (F* per point = the best any solver reached there)."""
-    import numpy as np
-
-    import peers
-    import problems
-
-    data = problems.load(args.dataset, shared, "lasso")
-    X, y = data.X, data.y
-    n = X.shape[0]
-    lam_max = problems.lambda_max("lasso", data)
-    lambdas = lam_max * np.geomspace(1, 1e-3, 100)
-    point_problems = [problems.Problem("lasso", data, lam, lam / lam_max) for lam in lambdas]
-    runs = {}
-
-    from southwell.linear_model import lasso_path as sw_path
-    from sklearn.linear_model import lasso_path as sk_path
-
-    def evaluate(coefs):
-        return [pp.objective(coefs[:, k]) for k, pp in enumerate(point_problems)]
-
-    tolerances = [1e-2, 1e-4, 1e-6, 1e-8]
-    sw_path(X, y, alphas=lambdas / n, tol=1e-2, n_threads=args.threads)  # warm-up
-    runs["southwell"] = []
-    for tol in tolerances:
-        start = time.perf_counter()
-        _, coefs, _ = sw_path(X, y, alphas=lambdas / n, tol=tol, n_threads=args.threads)
-        runs["southwell"].append((tol, time.perf_counter() - start, evaluate(coefs)))
-    runs["sklearn-cd"] = []
-    for tol in tolerances:
-        start = time.perf_counter()
-        _, coefs, _ = sk_path(X, y, alphas=lambdas / n, tol=tol, max_iter=10 ** 5)
-        runs["sklearn-cd"].append((tol, time.perf_counter() - start, evaluate(coefs)))
-    glmnet = peers.Glmnet()
-    if glmnet.available():
-        runs["glmnet"] = [(t, s, evaluate(c)) for t, s, c in glmnet_path(data, lambdas / n, tolerances, args.threads)]
-    best = np.min([np.min([r[2] for r in v], axis=0) for v in runs.values()], axis=0)
-    title = f"lasso path (100 λ, λ_max → 1e-3 λ_max) on {args.dataset} ({X.shape[0]}×{X.shape[1]})"
-    lines = [title, "", "| solver | tolerance | seconds | worst relative suboptimality over the path |", "|---|---|---|---|"]
-    for name, rs in runs.items():
-        for tol, seconds, values in rs:
-            worst = float(np.max((np.array(values) - best) / np.abs(best)))
-            lines.append(f"| {name} | {tol:g} | {seconds:.4g} | {worst:.2e} |")
-    text = "\n".join(lines)
-    print(text)
-    stem = f"path_{pathlib.Path(args.dataset).name}"
-    (out_dir / f"{stem}.json").write_text(json.dumps(
-        {"title": title, "runs": {k: [[t, s, list(v)] for t, s, v in rs] for k, rs in runs.items()}}, indent=1))
-    return text
-
-
-def glmnet_path(data, glmnet_lambdas, thresholds, threads):
-    """glmnet on the whole λ sequence (its own path algorithm, warm starts and strong rules)."""
-    import subprocess
-    import tempfile
-
-    import numpy as np
-    import scipy.io
-    import scipy.sparse as sp
-
-    script = pathlib.Path(__file__).with_name("glmnet_path.R")
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = pathlib.Path(tmp)
-        scipy.io.mmwrite(str(tmp / "X.mtx"), sp.coo_matrix(data.X))
-        np.savetxt(tmp / "y.txt", data.y)
-        np.savetxt(tmp / "lambda.txt", glmnet_lambdas)
-        np.savetxt(tmp / "thresholds.txt", thresholds)
-        (tmp / "dense.txt").write_text("true" if not sp.issparse(data.X) else "false")
-        subprocess.run(["Rscript", str(script), str(tmp)], check=True, stdout=subprocess.DEVNULL,
-                       env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
-        return [(t, float((tmp / f"time_{k}.txt").read_text()), np.loadtxt(tmp / f"coef_{k}.txt"))
-                for k, t in enumerate(thresholds)]
-
-
 def main():
     here = pathlib.Path(__file__).resolve()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -213,7 +138,11 @@ def main():
     parser.add_argument("--fraction", type=float, default=0.01, help="λ as a fraction of λ_max (default 0.01)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--solvers", nargs="*", help="only these adapters (default: all available)")
-    parser.add_argument("--path", action="store_true", help="time a 100-point lasso path instead")
+    parser.add_argument("--path", action="store_true",
+                        help="time regularisation paths instead (--problem lasso, enet or l1-logistic)")
+    parser.add_argument("--points", type=int, default=100, help="λ values on a path (default 100)")
+    parser.add_argument("--min-ratio", type=float, default=1e-3,
+                        help="a path's smallest λ as a fraction of λ_max (default 1e-3)")
     parser.add_argument("--shared", default=str(here.parents[3] / "shared"), help="the shared folder (data)")
     parser.add_argument("--output-dir", default="out/compare")
     parser.add_argument("--budget", type=float, default=60.0,
@@ -223,6 +152,12 @@ def main():
         parser.error("--fraction must lie in (0, 1]")
     if args.threads < 1:
         parser.error("--threads must be >= 1")
+    if args.points < 2:
+        parser.error("--points must be >= 2")
+    if not 0 < args.min_ratio < 1:
+        parser.error("--min-ratio must lie in (0, 1)")
+    if args.path and args.problem not in ("lasso", "enet", "l1-logistic"):
+        parser.error("--path needs --problem lasso, enet or l1-logistic")
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import peers
 
@@ -230,7 +165,12 @@ def main():
     out_dir = pathlib.Path(args.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        text = run_path(args, args.shared, out_dir) if args.path else run_point(args, args.shared, out_dir)
+        if args.path:
+            import paths
+
+            text = paths.run_path(args, args.shared, out_dir)
+        else:
+            text = run_point(args, args.shared, out_dir)
     except FileNotFoundError as error:
         print(f"skipped: {error}", file=sys.stderr)
         return 2
