@@ -704,6 +704,96 @@ TEST(WorkingSet, ElasticNetPathWithWeightsMeetsKktAtEveryPoint) {
   check(Sparse(S));
 }
 
+/// The weighted logistic objective with an elastic net, written out here.
+double logistic_objective(const MatD& A, const VecD& y, const VecD& x, const Penalty& pen) {
+  const VecD z = A * x;
+  double total = 0;
+  for (Index i = 0; i < A.rows(); ++i) {
+    const double t = -y[i] * z[i];
+    total += (pen.weights.size() ? pen.weights[i] : 1.0) * (t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t)));
+  }
+  for (Index f = 0; f < A.cols() - pen.free; ++f) {
+    const double factor = pen.factors.size() ? pen.factors[f] : 1.0;
+    total += factor * (pen.l1 * std::abs(x[f]) + 0.5 * pen.l2 * x[f] * x[f]);
+  }
+  return total;
+}
+
+// A path's next point starts from the rows and gradient the last one left (the l2 term moved to
+// the new strength), and a line search's accepted trial leaves its rows' margins and values:
+// every point must still meet its own KKT conditions, with sample weights (some 0) and penalty
+// factors (one feature free).
+TEST(WorkingSet, LogisticElasticNetPathMeetsKktAtEveryPoint) {
+  const Index m = 160, p = 300;
+  const MatD A = random_design(73, m, p, 0.1);
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD y = labels(Family::Logistic, A, 19, 1);
+  Penalty pen;
+  pen.weights = (random_vector(23, m).array().abs() * 2).matrix();
+  for (Index i = 0; i < m; i += 17) pen.weights[i] = 0;
+  pen.factors = (random_vector(29, p).array().abs() + 0.5).matrix();
+  pen.factors[p - 1] = 0;
+  const double l1_ratio = 0.7;
+  WorkingSetSolver<Sparse, LogisticLoss<double>> solver{Sparse(S), LogisticLoss<double>(y), to_solver(pen), pen.weights};
+  const auto strengths = geometric_grid(solver.lambda_max() / l1_ratio, 30, 1e-3);
+  WorkingSetOptions options;
+  options.tol = 1e-10;
+  VecD x = VecD::Zero(p), previous = x;
+  Index points = 0;
+  solve_path(solver, strengths, l1_ratio, x, options, true, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
+    EXPECT_EQ(s.status, Status::Converged) << "point " << k;
+    Penalty at = pen;
+    at.l1 = strengths[std::size_t(k)] * l1_ratio;
+    at.l2 = strengths[std::size_t(k)] * (1 - l1_ratio);
+    EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, point, at), 1e-9) << "point " << k;
+    // Each point starts at the last one's solution, under its own penalty.
+    const double start = logistic_objective(A, y, previous, at);
+    EXPECT_NEAR(s.initial_objective, start, 1e-12 * start) << "point " << k;
+    previous = point;
+    ++points;
+    return false;
+  });
+  EXPECT_EQ(points, Index(strengths.size()));
+  EXPECT_GT((x.array() != 0).count(), 30) << "the path should end with a large support";
+}
+
+// The state a solve leaves is reused only from the same x: a solve from another start, after
+// new penalty factors, or after the dual solver (which leaves no rows behind) starts afresh.
+TEST(WorkingSet, SolvesAfterASolveStartFromTheirOwnX) {
+  const Index m = 60, p = 240;
+  const MatD A = random_design(79, m, p, 0.08);
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD y = labels(Family::Logistic, A, 31, 1);
+  Penalty pen;
+  pen.l2 = 0.05 * lambda_max(Family::Logistic, A, y, 1);
+  WorkingSetSolver<Sparse, LogisticLoss<double>> solver{Sparse(S), LogisticLoss<double>(y), to_solver(pen)};
+  WorkingSetOptions options;
+  options.tol = 1e-10;
+  options.dual = WorkingSetOptions::Dual::Always;
+  VecD x = VecD::Zero(p);
+  ASSERT_EQ(solver.solve(x, options).status, Status::Converged);
+  ASSERT_LE(relative_kkt(Family::Logistic, A, y, 1, x, pen), 1e-9);
+  // From the dual's solution with an l1 term: the primal solver.
+  options.dual = WorkingSetOptions::Dual::Never;
+  pen.l1 = 0.02 * lambda_max(Family::Logistic, A, y, 1);
+  solver.set_strength(pen.l1 + pen.l2, pen.l1 / (pen.l1 + pen.l2));
+  ASSERT_EQ(solver.solve(x, options).status, Status::Converged);
+  EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, x, pen), 1e-9) << "after the dual";
+  // The same problem from another start (where the summary's first objective is taken).
+  VecD other = 0.1 * random_vector(37, p);
+  const double start = logistic_objective(A, y, other, pen);
+  const WorkingSetSummary from_other = solver.solve(other, options);
+  ASSERT_EQ(from_other.status, Status::Converged);
+  EXPECT_NEAR(from_other.initial_objective, start, 1e-12 * start);
+  EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, other, pen), 1e-9) << "from another start";
+  // From the last solution, with new penalty factors: the kept gradient's l2 terms are stale.
+  pen.factors = (random_vector(41, p).array().abs() + 0.5).matrix();
+  ElasticNetPenalty<double> changed = to_solver(pen);
+  solver.set_penalty(changed);
+  ASSERT_EQ(solver.solve(other, options).status, Status::Converged);
+  EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, other, pen), 1e-9) << "after new factors";
+}
+
 TEST(WorkingSet, Float32SolvesToSinglePrecision) {
   const MatD A = random_design(71, 100, 150, 0.3);
   const VecD y = labels(Family::LeastSquares, A, 5, 1);

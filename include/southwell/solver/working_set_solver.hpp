@@ -167,6 +167,14 @@ class WorkingSetSolver {
                                                                                  (Scalar*)nullptr, (Scalar*)nullptr))>>
       : std::true_type {};
   static constexpr bool kFusedRowTerms = HasRowTerms<Loss>::value;
+  /// One-output losses whose derivative and curvature come without the value (row_slopes).
+  template <class L, class = void>
+  struct HasRowSlopes : std::false_type {};
+  template <class L>
+  struct HasRowSlopes<L, std::void_t<decltype(std::declval<const L&>().row_slopes(Index(0), (const Scalar*)nullptr,
+                                                                                   (Scalar*)nullptr, (Scalar*)nullptr))>>
+      : std::true_type {};
+  static constexpr bool kTrialRows = HasRowSlopes<Loss>::value;
 
   /// `design` and `loss` are copied (designs are views). `sample_weight` empty means all 1.
   WorkingSetSolver(Design design, Loss loss, ElasticNetPenalty<Scalar> penalty, Vec<Scalar> sample_weight = {})
@@ -205,6 +213,7 @@ class WorkingSetSolver {
         throw InvalidArgument("penalty factor " + std::to_string(f) + " must be finite and >= 0");
     for (Index f = p_ - penalty.free_features; f < p_; ++f) penalty.factors[f] = 0;
     pen_ = std::move(penalty);
+    warm_gradient_ = false;  // its l2 terms used the old factors
     row_gram_ws_.clear();  // row_gram_ holds 1 / factor
     // The screening test divides by every factor; with one common factor (the usual case) that
     // is one division, not p.
@@ -302,12 +311,16 @@ class WorkingSetSolver {
     threads_ = threads;
     WorkingSetSummary summary;
     project_bounds(x);
-    load(x);
+    // From where the last primal solve ended (a path's next point), its rows and gradient hold.
+    const bool warm = warm_ && x.size() == x_.size() && (x.array() == x_.array()).all();
+    const bool warm_gradient = warm && warm_gradient_;
+    load(x, warm);
     visit(candidates);
     summary.initial_objective = value_;
 
     // The reference violation: the larger of the one at x0 and the one at 0.
-    live_gradient();
+    if (warm_gradient) shift_gradient_l2();
+    else live_gradient();
     // Convergence needs the violation divided by the column norms to fall by tol as well: the plain
     // one alone is dominated by the largest-scale columns and can stop far from the optimum.
     double reference = max_violation(visited(), !dual);
@@ -464,6 +477,10 @@ class WorkingSetSolver {
         break;
       }
     }
+    // A converged solve that certified every feature left g_ current on all of them.
+    warm_ = std::isfinite(value_);
+    warm_gradient_ = warm_ && status == Status::Converged && (!candidates || certify_all);
+    gradient_l2_ = pen_.l2;
     finish(x, summary, status, std::move(message), kkt);
     record(summary, start);
     opts_ = nullptr;
@@ -665,8 +682,12 @@ class WorkingSetSolver {
   // loops over p in load() a third of a short solve (lasso, rcv1_small, lambda_max/10).
   bool can_move(Index f) const { return (A_.col_nnz(f) > 0) | (f >= p_ - pen_.free_features) | nonzero(f); }
 
-  void load(const Vec<Scalar>& x) {
-    x_ = x;
+  /// The state at x: x_, Z_, U_, H_ (P_), row_value_, value_, and the live features. With
+  /// `warm` (x is x_ as the last primal solve left it) the rows are kept and only the penalty,
+  /// whose strength may have changed, is recomputed.
+  void load(const Vec<Scalar>& x, bool warm = false) {
+    warm_ = warm_gradient_ = false;
+    if (!warm) x_ = x;
     // The usual start, x = 0, needs neither the penalty nor the product A x.
     const bool zero_start = x_.size() == 0 || x_.cwiseAbs().maxCoeff() == 0;
     // The list is written unconditionally and its length advanced by the test (no branch); it
@@ -678,8 +699,13 @@ class WorkingSetSolver {
       live_count += can_move(f);
     }
     live_.resize(live_count);
-    g_.setZero(p_ * K_);  // the features that cannot move keep gradient 0
     direction_image_current_ = ws_gradient_current_ = false;
+    if (warm) {  // the same x: the same live features, whose gradients are current or recomputed
+      penalty_ = zero_start ? 0 : penalty_value(x_);
+      value_ = loss_total() + penalty_;
+      return;
+    }
+    g_.setZero(p_ * K_);  // the features that cannot move keep gradient 0
     if (zero_start) {
       penalty_ = 0;
       Z_.setZero(m_ * K_);
@@ -726,6 +752,43 @@ class WorkingSetSolver {
     value_ = total + penalty_;
   }
   static Index chunk_begin(Index chunk, Index n) { return n * chunk / kChunks; }
+  /// The loss part of value_ from row_value_, summed as refresh_rows() sums it.
+  double loss_total() const {
+    double total = 0;
+    for (Index chunk = 0; chunk < kChunks; ++chunk) {
+      double s = 0;
+      for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i)
+        if (weight_[i] != 0) s += double(weight_[i]) * double(row_value_[i]);
+      total += s;
+    }
+    return total;
+  }
+  /// refresh_rows() after a step whose trial_change() left each moved row's margin and value:
+  /// only those rows change, and their values are not computed again (a log1p per row, a
+  /// quarter of an l1-logistic path on a9a).
+  void adopt_trial_rows() {
+    if constexpr (kTrialRows) {
+#pragma omp parallel for schedule(static) num_threads(threads_) if (m_ >= 50000)
+      for (Index i = 0; i < m_; ++i) {
+        if (direction_image_[i] == 0) continue;
+        Z_[i] = trial_margin_[i];
+        row_value_[i] = trial_value_[i];
+        loss_.row_slopes(i, &Z_[i], &U_[i], &H_[i]);
+        U_[i] *= weight_[i];
+        H_[i] *= weight_[i];
+      }
+      value_ = loss_total() + penalty_;
+    }
+  }
+  /// g_ as the last solve left it, with the l2 term moved to the present strength (l2 x_f
+  /// changes only where x_f != 0).
+  void shift_gradient_l2() {
+    const double change = pen_.l2 - gradient_l2_;
+    if (change == 0) return;
+    for (Index f : live_)
+      for (Index c = 0; c < K_; ++c)
+        if (x_[f * K_ + c] != 0) g_[f * K_ + c] += Scalar(change * factor(f) * double(x_[f * K_ + c]));
+  }
 
   /// full_gradient(live_); the solver's first one also finds the columns' squared norms, in
   /// the same read of A (features that are not live have empty columns: norm 0).
@@ -990,6 +1053,13 @@ class WorkingSetSolver {
     }
     for (const auto& entry : order_) ws_.push_back(entry.second);
     std::sort(ws_.begin(), ws_.end());
+    // Inside the working set of the last row-wise copy (a path's next point, whose support grew
+    // into the violators of the last one): that set is solved again, and its copy and curvature
+    // Gram matrix are updated rather than formed anew.
+    if constexpr (!kQuadratic)
+      if (!gathered_.empty() && gathered_.size() <= 2 * ws_.size() &&
+          std::includes(gathered_.begin(), gathered_.end(), ws_.begin(), ws_.end()))
+        ws_ = gathered_;
   }
 
   // ---- the inner solver -------------------------------------------------------------------
@@ -1965,15 +2035,19 @@ class WorkingSetSolver {
         if (!image) A_.for_each_in_col(f, [&](Index i, Scalar a) { Z_[i * K_ + c] += a * delta; });
       }
     }
-    if (image) Z_.noalias() += Scalar(step) * direction_image_;
+    const bool from_trial = image && step == trial_step_;
+    trial_step_ = std::numeric_limits<double>::quiet_NaN();
     direction_image_current_ = false;
     ws_gradient_current_ = false;
+    if (from_trial) return adopt_trial_rows();
+    if (image) Z_.noalias() += Scalar(step) * direction_image_;
     refresh_rows();
   }
 
   /// Backtracking (Armijo) on F along d; false when no step length lowers F. `image_known`:
   /// direction_image_ already holds A d (the row-space solver's), no pass over the columns.
   bool line_search(bool image_known = false) {
+    trial_step_ = std::numeric_limits<double>::quiet_NaN();
     // Ad, and the predicted decrease g'd + penalty(x + d) - penalty(x).
     if (!image_known) direction_image_.setZero(m_ * K_);
     double predicted = 0;
@@ -2008,6 +2082,12 @@ class WorkingSetSolver {
   /// F(x + step d) - F(x), summed row by row over the rows d moves (accurate to the rows' own
   /// rounding, not the total's).
   double trial_change(double step) {
+    // One output: each moved row's margin and value are kept for apply_direction(step).
+    if constexpr (kTrialRows) {
+      trial_margin_.resize(m_);
+      trial_value_.resize(m_);
+      trial_step_ = step;
+    }
     double partial[kChunks] = {};
 #pragma omp parallel for schedule(static) num_threads(threads_) if (m_ * K_ >= 50000)
     for (Index chunk = 0; chunk < kChunks; ++chunk) {
@@ -2015,12 +2095,18 @@ class WorkingSetSolver {
       Scalar z1;
       std::vector<Scalar> zk(K_ > 1 ? K_ : 0);
       for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i) {
-        if (weight_[i] == 0) continue;
         const Scalar* z;
         if (K_ == 1) {
           if (direction_image_[i] == 0) continue;
           z1 = Z_[i] + Scalar(step) * direction_image_[i];
           z = &z1;
+          if constexpr (kTrialRows) {
+            const Scalar value = loss_.value(i, z);
+            trial_margin_[i] = z1;
+            trial_value_[i] = value;
+            if (weight_[i] != 0) s += double(weight_[i]) * (double(value) - double(row_value_[i]));
+            continue;
+          }
         } else {
           bool moves = false;
           for (Index c = 0; c < K_; ++c) {
@@ -2030,6 +2116,7 @@ class WorkingSetSolver {
           if (!moves) continue;
           z = zk.data();
         }
+        if (weight_[i] == 0) continue;
         s += double(weight_[i]) * (double(loss_.value(i, z)) - double(row_value_[i]));
       }
       partial[chunk] = s;
@@ -2125,6 +2212,13 @@ class WorkingSetSolver {
   bool curvature_gram_current_ = false;      ///< curvature_gram_ is over the gathered columns
   RecycledVector<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
   RecycledVector<Scalar> row_value_;  ///< each row's loss at Z (unweighted), for the line search's differences
+  RecycledVector<Scalar> trial_margin_, trial_value_;  ///< one output: the last trial_change()'s moved rows
+  double trial_step_ = std::numeric_limits<double>::quiet_NaN();  ///< its step (NaN: none to adopt)
+  /// x_ and the rows (Z_, U_, H_, P_, row_value_) as the last primal solve left them, and whether
+  /// g_ was then current on every live feature (with l2 = gradient_l2_): the next solve from the
+  /// same x, a path's next point, starts from them (load(), shift_gradient_l2()).
+  bool warm_ = false, warm_gradient_ = false;
+  double gradient_l2_ = 0;
   RecycledList<Index> ws_row_start_;
   RecycledList<std::uint16_t> ws_row_column_;  ///< local column numbers (< kGramFeatures): less to write and read
   RecycledList<Scalar> ws_row_value_;
