@@ -7,7 +7,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -73,6 +79,23 @@ class PythonHooks {
   std::chrono::steady_clock::time_point last_signal_check_;
   std::exception_ptr pending_;
 };
+
+/// Asks the kernel to back [data, data + bytes) with transparent huge pages, where it offers
+/// them on request (Linux's "madvise" mode): a large output written once in full then faults
+/// once per 2 MiB instead of once per 4 KiB, and a fault costs about 10 us in a virtual
+/// machine (a path's 100 points of rcv1_small's 47,117 features, 38 MB: 50-100 ms against
+/// under 10). Advice only: where it is refused nothing changes.
+inline void advise_huge_pages(void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::size_t kHugePage = std::size_t(2) << 20;
+  if (bytes < 2 * kHugePage) return;
+  const auto page = std::uintptr_t(sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<std::uintptr_t>(data) & ~(page - 1);
+  madvise(reinterpret_cast<void*>(begin), reinterpret_cast<std::uintptr_t>(data) + bytes - begin, MADV_HUGEPAGE);
+#else
+  (void)data, (void)bytes;
+#endif
+}
 
 /// A numpy array that owns `values` (no copy), with the given shape.
 template <class Scalar>

@@ -57,6 +57,7 @@ py::dict fit_working_set(const DesignArgument& design, const py::array& targets,
         if (strengths.empty())
           strengths = geometric_grid(lambda_max / request.l1_ratio, request.path_count, request.path_min_ratio);
         stacked.resize(Index(strengths.size()) * n);
+        advise_huge_pages(stacked.data(), std::size_t(stacked.size()) * sizeof(Scalar));
         solve_path(solver, strengths, request.l1_ratio, x, options, request.strong_rule,
                    [&](Index, const Vec<Scalar>& point, const WorkingSetSummary& summary) {
                      stacked.segment(points++ * n, n) = point;
