@@ -794,6 +794,34 @@ TEST(WorkingSet, SolvesAfterASolveStartFromTheirOwnX) {
   EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, other, pen), 1e-9) << "after new factors";
 }
 
+// l1 a rounding error below lambda_max (computed elsewhere, as a path's first point gets it):
+// the violation at 0 is rounding, tol times it is out of reach, and the solve must still stop
+// at once, converged, instead of spending its epoch budget.
+TEST(WorkingSet, L1AtLambdaMaxUpToRoundingConvergesAtOnce) {
+  const MatD A = random_design(83, 40, 200, 0.3);
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  for (Family family : {Family::LeastSquares, Family::Logistic}) for (double below : {0.0, 1.0, 3.0}) {
+    const VecD y = labels(family, A, 43, 1);
+    Penalty pen;
+    const double largest = lambda_max(family, A, y, 1);  // summed here, not as the solver sums it
+    const double ulp = largest - std::nextafter(largest, 0.0);
+    pen.l1 = largest - below * ulp;
+    SCOPED_TRACE(::testing::Message() << "l1 " << below << " ulps below lambda_max");
+    VecD x = VecD::Zero(200);
+    WorkingSetOptions options;
+    options.tol = 1e-8;
+    options.max_epochs = 20000;
+    WorkingSetSummary summary;
+    if (family == Family::LeastSquares)
+      summary = WorkingSetSolver<Sparse, SquaredLoss<double>>{Sparse(S), SquaredLoss<double>(y), to_solver(pen)}.solve(x, options);
+    else
+      summary = WorkingSetSolver<Sparse, LogisticLoss<double>>{Sparse(S), LogisticLoss<double>(y), to_solver(pen)}.solve(x, options);
+    EXPECT_EQ(summary.status, Status::Converged) << summary.message;
+    EXPECT_LE(summary.epochs, 10);
+    EXPECT_LE(relative_kkt(family, A, y, 1, x, pen), 1e-10);
+  }
+}
+
 TEST(WorkingSet, Float32SolvesToSinglePrecision) {
   const MatD A = random_design(71, 100, 150, 0.3);
   const VecD y = labels(Family::LeastSquares, A, 5, 1);

@@ -30,8 +30,10 @@ py::dict fit_working_set(const DesignArgument& design, const py::array& targets,
     WorkingSetSolver<Design, Loss> solver(Design(std::move(view), intercept), make_loss<Scalar, Loss>(targets, classes),
                                           std::move(penalty), std::move(weights));
     const Index n = p * solver.num_outputs();
-    Vec<Scalar> x = request.x0.is_none() ? Vec<Scalar>(Vec<Scalar>::Zero(n))
-                                         : to_vector<Scalar>(request.x0.cast<py::array>(), n, "x0");
+    Vec<Scalar> x(n);  // the result handed to numpy: fresh memory every fit
+    advise_huge_pages(x.data(), std::size_t(n) * sizeof(Scalar));
+    if (request.x0.is_none()) x.setZero();
+    else x = to_vector<Scalar>(request.x0.cast<py::array>(), n, "x0");
 
     SolveRequest hooks_request{SolverOptions{}, py::none(), request.callback, request.callback_every, request.x_shape};
     hooks_request.options.verbose = request.options.verbose;

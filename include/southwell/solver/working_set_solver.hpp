@@ -292,6 +292,8 @@ class WorkingSetSolver {
   static constexpr Index kMaxUnchecked = 10;
   /// Fewest epochs over which the dual's rate of convergence is measured (solve_dual's fallback).
   static constexpr Index kRateEpochs = 5;
+  /// Violations below this fraction of the largest gradient entry are taken as rounding.
+  static constexpr double kGradientRounding = 1e-12;
 
   /// With `certify_all`, a solve restricted to candidates ends with the KKT check of every
   /// feature (violators join the candidates); without it, the others simply stay where they are.
@@ -330,7 +332,22 @@ class WorkingSetSolver {
       reference = std::max(reference, violation_at_zero(candidates));
       scaled_reference = std::max(scaled_reference, scaled_violation_);
     }
-    const double tol_abs = options.tol * reference, tol_scaled = options.tol * scaled_reference;
+    double tol_abs = options.tol * reference, tol_scaled = options.tol * scaled_reference;
+    // With l1 at (or a rounding error below) lambda_max, the violation at the start is rounding
+    // itself, and tol times it could never be met (a leukemia l1-logistic path spent 2 s of
+    // epochs on its first point): never ask for less than the gradient's rounding.
+    if (reference < kGradientRounding * pen_.l1 * largest_factor()) {
+      double largest = 0, scaled = 0;
+      for (Index f : visited()) {
+        for (Index c = 0; c < K_; ++c) {
+          const double g = std::abs(double(g_[f * K_ + c]));
+          largest = std::max(largest, g);
+          scaled = std::max(scaled, per_column_norm(f, g));
+        }
+      }
+      tol_abs = std::max(tol_abs, kGradientRounding * largest);
+      tol_scaled = std::max(tol_scaled, kGradientRounding * scaled);
+    }
     reference_ = reference > 0 ? reference : 1.0;
     tol_abs_ = tol_abs;
     gram_ws_.clear();
