@@ -33,7 +33,7 @@ import peers
 import problems
 
 PATH_PROBLEMS = ("lasso", "enet", "l1-logistic")
-PATH_TOLERANCES = [1e-2, 1e-4, 1e-6, 1e-8]
+PATH_TOLERANCES = [10.0 ** (-k / 2) for k in range(4, 17)]  # 1e-2, 3.2e-3, ..., 1e-8
 #: Precisions at which the summary reports each solver's time (worst point of the path).
 PATH_TARGETS = (1e-4, 1e-6)
 
