@@ -71,6 +71,13 @@ double relative_kkt(Family family, const MatD& A, const VecD& y, Index K, const 
   return worst / G0.cwiseAbs().maxCoeff();
 }
 
+/// `pen` at one point of an elastic-net path: l1 = strength x l1_ratio, l2 = the rest.
+Penalty at_strength(Penalty pen, double strength, double l1_ratio) {
+  pen.l1 = strength * l1_ratio;
+  pen.l2 = strength * (1 - l1_ratio);
+  return pen;
+}
+
 ElasticNetPenalty<double> to_solver(const Penalty& pen) {
   ElasticNetPenalty<double> p;
   p.l1 = pen.l1;
@@ -690,9 +697,7 @@ TEST(WorkingSet, ElasticNetPathWithWeightsMeetsKktAtEveryPoint) {
     Index points = 0;
     solve_path(solver, strengths, l1_ratio, x, options, true, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
       EXPECT_EQ(s.status, Status::Converged) << "point " << k;
-      Penalty at = pen;
-      at.l1 = strengths[std::size_t(k)] * l1_ratio;
-      at.l2 = strengths[std::size_t(k)] * (1 - l1_ratio);
+      const Penalty at = at_strength(pen, strengths[std::size_t(k)], l1_ratio);
       EXPECT_LE(relative_kkt(Family::LeastSquares, A, y, 1, point, at), 1e-9) << "point " << k;
       ++points;
       return false;
@@ -742,9 +747,7 @@ TEST(WorkingSet, LogisticElasticNetPathMeetsKktAtEveryPoint) {
   Index points = 0;
   solve_path(solver, strengths, l1_ratio, x, options, true, [&](Index k, const VecD& point, const WorkingSetSummary& s) {
     EXPECT_EQ(s.status, Status::Converged) << "point " << k;
-    Penalty at = pen;
-    at.l1 = strengths[std::size_t(k)] * l1_ratio;
-    at.l2 = strengths[std::size_t(k)] * (1 - l1_ratio);
+    const Penalty at = at_strength(pen, strengths[std::size_t(k)], l1_ratio);
     EXPECT_LE(relative_kkt(Family::Logistic, A, y, 1, point, at), 1e-9) << "point " << k;
     // Each point starts at the last one's solution, under its own penalty.
     const double start = logistic_objective(A, y, previous, at);

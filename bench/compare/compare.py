@@ -55,31 +55,11 @@ def format_table(title, table, targets=TARGETS):
 
 
 def plot(results, best, title, path):
-    import matplotlib
+    from plots import precision_plot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
     scale = max(abs(best), 1e-300)
-    for name, runs in results.items():
-        points = sorted((s, max((f - best) / scale, 1e-16)) for _, s, f in runs)
-        # The lower envelope: the best precision reached by any run that took at most t.
-        xs, ys, lowest = [], [], float("inf")
-        for s, sub in points:
-            lowest = min(lowest, sub)
-            xs.append(s)
-            ys.append(lowest)
-        ax.loglog(xs, ys, marker="o", markersize=3, label=name)
-    for target in TARGETS:
-        ax.axhline(target, color="grey", linewidth=0.5, linestyle=":")
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("relative suboptimality (F − F*) / |F*|")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    curves = {name: [(s, (f - best) / scale) for _, s, f in runs] for name, runs in results.items()}
+    precision_plot(curves, TARGETS, "seconds", "relative suboptimality (F − F*) / |F*|", title, path)
 
 
 def run_point(args, shared, out_dir):

@@ -31,6 +31,7 @@ import numpy as np
 
 import peers
 import problems
+from plots import precision_plot
 
 PATH_PROBLEMS = ("lasso", "enet", "l1-logistic")
 PATH_TOLERANCES = [10.0 ** (-k / 2) for k in range(4, 17)]  # 1e-2, 3.2e-3, ..., 1e-8
@@ -136,24 +137,9 @@ def glmnet_path(kind, data, lambdas, tolerances, threads, budget):
 
 def plot(summaries, title, path):
     """Worst relative suboptimality over the path against seconds, one curve per solver."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    for name, rows in summaries.items():
-        points = sorted((seconds, max(worst, 1e-16)) for _, seconds, worst in rows)
-        ax.loglog([s for s, _ in points], [w for _, w in points], marker="o", markersize=4, label=name)
-    for target in PATH_TARGETS:
-        ax.axhline(target, color="grey", linewidth=0.5, linestyle=":")
-    ax.set_xlabel("seconds for the whole path")
-    ax.set_ylabel("worst relative suboptimality over the path")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    curves = {name: [(seconds, worst) for _, seconds, worst in rows] for name, rows in summaries.items()}
+    precision_plot(curves, PATH_TARGETS, "seconds for the whole path", "worst relative suboptimality over the path",
+                   title, path)
 
 
 def run_path(args, shared, out_dir):
