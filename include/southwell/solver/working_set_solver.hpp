@@ -213,7 +213,7 @@ class WorkingSetSolver {
         throw InvalidArgument("penalty factor " + std::to_string(f) + " must be finite and >= 0");
     for (Index f = p_ - penalty.free_features; f < p_; ++f) penalty.factors[f] = 0;
     pen_ = std::move(penalty);
-    warm_gradient_ = false;  // its l2 terms used the old factors
+    warm_ = warm_gradient_ = false;  // the kept gradient's l2 terms and live features followed the old penalty
     row_gram_ws_.clear();  // row_gram_ holds 1 / factor
     // The screening test divides by every factor; with one common factor (the usual case) that
     // is one division, not p.
