@@ -103,8 +103,7 @@ def glmnet_path(kind, data, lambdas, tolerances, threads, budget):
 
     X, y = data.X, data.y
     n = X.shape[0]
-    family, alpha = {"lasso": ("gaussian", 1.0), "enet": ("gaussian", problems.ENET_RATIO),
-                     "l1-logistic": ("binomial", 1.0)}[kind]
+    family, alpha = peers.GLMNET_FAMILIES[kind]
     glmnet_lambdas, scale = lambdas / n, 1.0
     if family == "gaussian":
         y, glmnet_lambdas, alpha, scale = peers.glmnet_gaussian(y, lambdas, alpha, n)

@@ -219,6 +219,11 @@ GLMNET_SCRIPT = pathlib.Path(__file__).with_name("glmnet_runner.R")
 GLMNET_BUDGETS = 30
 
 
+#: glmnet's family and alpha for each of the suite's problems.
+GLMNET_FAMILIES = {"lasso": ("gaussian", 1.0), "enet": ("gaussian", ENET_RATIO), "l1-logistic": ("binomial", 1.0),
+                   "l2-logistic": ("binomial", 0.0), "multinomial": ("multinomial", 1.0)}
+
+
 def glmnet_gaussian(y, lam, alpha, n):
     """glmnet's arguments for the suite's 0.5‖y − Xw‖² + λ α‖w‖₁ + λ (1 − α)/2 ‖w‖²: returns
     (y', lambda', alpha', scale) such that glmnet's family="gaussian" fit b on y' at lambda',
@@ -252,9 +257,7 @@ class Glmnet(Adapter):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = pathlib.Path(tmp)
             scipy.io.mmwrite(str(tmp / "X.mtx"), sp.coo_matrix(X))
-            family, alpha = {"lasso": ("gaussian", 1.0), "enet": ("gaussian", ENET_RATIO),
-                             "l1-logistic": ("binomial", 1.0), "l2-logistic": ("binomial", 0.0),
-                             "multinomial": ("multinomial", 1.0)}[problem.kind]
+            family, alpha = GLMNET_FAMILIES[problem.kind]
             glmnet_lambda, scale = lam / X.shape[0], 1.0
             if family == "gaussian":
                 y, glmnet_lambda, alpha, scale = glmnet_gaussian(y, lam, alpha, X.shape[0])
