@@ -577,6 +577,37 @@ TEST(WorkingSet, FocusedPassesMeetKktOnEveryFeature) {
   }
 }
 
+TEST(WorkingSet, ScaledTestSolvesATinyColumnOthersOutweigh) {
+  // Feature p is a column scaled by 1e-6, with its l1 weight scaled alike (a standardised
+  // feature stored in other units): its plain violation is 1e-6 of its violation per unit norm,
+  // so only the scaled test sees it, while hundreds of ordinary features keep small plain
+  // violations. The solve must bring the tiny feature to the scaled tolerance: its working sets
+  // must be chosen by the scaled violations once the plain test is met.
+  const Index m = 80, p = 400;
+  const double tiny = 1e-6;
+  MatD A = random_design(71, m, p, 0.3);
+  const VecD y = labels(Family::LeastSquares, A, 5, 1);
+  const VecD column = y + 0.5 * random_vector(9, m);
+  A.conservativeResize(m, p + 1);
+  A.col(p) = tiny * column;
+  Penalty pen;
+  pen.l1 = 0.3 * lambda_max(Family::LeastSquares, A.leftCols(p), y, 1);
+  pen.factors = VecD::Ones(p + 1);
+  pen.factors[p] = tiny;
+  WorkingSetOptions options;
+  options.tol = 1e-4;
+  options.initial_working_set = 5;
+  options.screening = false;
+  options.max_iterations = 100;
+  const Eigen::SparseMatrix<double> S = A.sparseView();
+  const VecD x = solve(Family::LeastSquares, Sparse(S), y, 1, pen, options);
+  // The standardised feature z = tiny x_p: gradient column'(A x - y), l1 weight pen.l1.
+  const double z = tiny * x[p], g = column.dot(A * x - y);
+  const double violation = z != 0 ? std::abs(g + std::copysign(pen.l1, z)) : std::max(std::abs(g) - pen.l1, 0.0);
+  EXPECT_NE(z, 0.0);
+  EXPECT_LE(violation, 1e-3 * std::abs(column.dot(y)));
+}
+
 TEST(WorkingSet, AndersonExtrapolationOfLogisticModelsKeepsTheSolution) {
   // A sparse l1-logistic problem whose working sets are solved over columns (too large for the
   // Gram matrix at this density): the extrapolated model steps must still lead to the optimum,
