@@ -1259,8 +1259,9 @@ class WorkingSetSolver {
     const Index w = Index(ws_.size());
     inner_scale_.resize(w);
     for (Index t = 0; t < w; ++t) {
-      const double norm = std::sqrt(double(col_sq_[ws_[t]]));
-      inner_scale_[t] = norm > 0 && std::isfinite(norm) && scaled_target > 0 ? std::max(1.0, target / (scaled_target * norm)) : 1.0;
+      // Columns at the ends of the double range (1e±150) must not make it 0 or infinite.
+      const double ratio = target / (scaled_target * std::sqrt(double(col_sq_[ws_[t]])));
+      inner_scale_[t] = std::isfinite(ratio) ? std::max(1.0, ratio) : 1.0;
     }
   }
   /// The largest entry of a model gradient on the working set, each times its inner scale.
