@@ -144,6 +144,11 @@ def plot(summaries, title, path):
 def run_path(args, shared, out_dir):
     """Times every available solver's path; prints and returns the markdown tables, writes
     <out_dir>/path_<problem>_<dataset>.json (every run's per-point objectives) and .png."""
+    return run_path_table(args, shared, out_dir)[0]
+
+
+def run_path_table(args, shared, out_dir):
+    """run_path's (markdown, {solver: [seconds to each of PATH_TARGETS, None where never]})."""
     kind = args.problem
     if kind not in PATH_PROBLEMS:
         raise ValueError(f"--path needs --problem among {PATH_PROBLEMS}, got {kind!r}")
@@ -185,11 +190,11 @@ def run_path(args, shared, out_dir):
         lines += [f"| {name} | {tol:g} | {seconds:.4g} | {worst:.2e} |" for tol, seconds, worst in rows]
     lines += ["", "| solver | " + " | ".join(f"time to {t:.0e} at every point (s)" for t in PATH_TARGETS) + " |",
               "|---|" + "---|" * len(PATH_TARGETS)]
+    reached = {}
     for name, rows in summaries.items():
-        cells = []
-        for target in PATH_TARGETS:
-            times = [seconds for _, seconds, worst in rows if worst <= target]
-            cells.append(f"{min(times):.4g}" if times else "not reached")
+        reached[name] = [min((seconds for _, seconds, worst in rows if worst <= target), default=None)
+                         for target in PATH_TARGETS]
+        cells = ["not reached" if t is None else f"{t:.4g}" for t in reached[name]]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     text = "\n".join(lines)
     print(text)
@@ -198,4 +203,4 @@ def run_path(args, shared, out_dir):
     (out_dir / f"{stem}.json").write_text(json.dumps(
         {"title": title, "lambdas": lambdas.tolist(), "best": best.tolist(),
          "runs": {k: [[t, s, list(v)] for t, s, v in rs] for k, rs in runs.items()}}, indent=1))
-    return text
+    return text, reached

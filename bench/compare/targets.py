@@ -17,6 +17,12 @@ reads "not reached"); a row where Southwell does not reach 1e-6 is missed.
 
 Writes <output-dir>/targets.md and targets.json, and each row's plot and runs (compare.py's
 files) beside them. The whole default grid takes about half an hour on 2 cores.
+
+With --paths, the path target instead: for lasso, enet and l1-logistic on each dataset,
+compare.py --path's measurement (100 λ from λ_max to 1e-3 λ_max, Southwell and glmnet; see
+paths.py) and whether Southwell reaches a worst-point suboptimality of 1e-4 sooner than glmnet
+(met as well where glmnet never reaches it and Southwell does). Writes paths.md and paths.json;
+about ten minutes on one core.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 import compare  # noqa: E402
+import paths  # noqa: E402
 
 SHARED_DATASETS = ("leukemia", "a9a", "rcv1_small", "news20")
 FRACTIONS = (0.1, 0.01, 0.001)
@@ -95,6 +102,58 @@ def markdown(rows, budget):
     return "\n".join(lines)
 
 
+def path_verdict(reached):
+    """Southwell's and glmnet's seconds to each of paths.PATH_TARGETS (from run_path_table) and
+    whether the target is met: None when glmnet did not run (not installed), as nothing was
+    compared."""
+    ours = reached.get("southwell", [None] * len(paths.PATH_TARGETS))
+    glmnet = reached.get("glmnet", [None] * len(paths.PATH_TARGETS))
+    ran = "glmnet" in reached
+    met = (ours[0] is not None and (glmnet[0] is None or ours[0] < glmnet[0])) if ran else None
+    return {"southwell": ours, "glmnet": glmnet, "glmnet_ran": ran, "met": met}
+
+
+def path_markdown(rows, budget):
+    targets = " / ".join(f"{t:.0e}" for t in paths.PATH_TARGETS)
+    lines = [f"Paths of 100 λ (λ_max → 1e-3 λ_max): seconds until every point is within {targets} of F*, "
+             f"1 thread; sweeps stop after a run over {budget:g} s.", "",
+             "| problem | dataset | Southwell | glmnet | Southwell / glmnet at 1e-4 | target |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        v = row["verdict"]
+        glmnet = " / ".join(fmt(t) for t in v["glmnet"]) if v["glmnet_ran"] else "not run"
+        ours, theirs = v["southwell"][0], v["glmnet"][0]
+        ratio = "—" if ours is None else ("< any" if theirs is None else f"{ours / theirs:.2f}")
+        verdict = "not compared" if v["met"] is None else "met" if v["met"] else "**missed**"
+        lines.append(f"| {row['problem']} | {row['dataset']} | {' / '.join(fmt(t) for t in v['southwell'])} | "
+                     f"{glmnet} | {ratio} | {verdict} |")
+    met = sum(row["verdict"]["met"] is True for row in rows)
+    compared = sum(row["verdict"]["met"] is not None for row in rows)
+    lines += ["", f"{met} of {compared} paths compared with glmnet meet the target."]
+    return "\n".join(lines)
+
+
+def run_paths(args, out_dir):
+    """The path grid (--paths): one row per problem with a path and dataset."""
+    rows = []
+    plan = [(p, d) for p in args.problems if p in paths.PATH_PROBLEMS for d in args.datasets]
+    start = time.perf_counter()
+    for k, (problem, dataset) in enumerate(plan, 1):
+        print(f"[{k}/{len(plan)}, {time.perf_counter() - start:.0f} s]", end=" ", flush=True)
+        point = argparse.Namespace(problem=problem, dataset=dataset, threads=1, solvers=["southwell", "glmnet"],
+                                   points=100, min_ratio=1e-3, budget=args.budget)
+        try:
+            _, reached = paths.run_path_table(point, args.shared, out_dir)
+        except FileNotFoundError as error:
+            print(f"skipped: {error}", flush=True)
+            continue
+        rows.append({"problem": problem, "dataset": dataset, "reached": reached, "verdict": path_verdict(reached)})
+        (out_dir / "paths.json").write_text(json.dumps(rows, indent=1))
+    text = path_markdown(rows, args.budget)
+    (out_dir / "paths.md").write_text(text + "\n")
+    print(text)
+    return 0 if rows else 2
+
+
 def main():
     here = pathlib.Path(__file__).resolve()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,6 +162,8 @@ def main():
     parser.add_argument("--datasets", nargs="+", default=list(SHARED_DATASETS))
     parser.add_argument("--fractions", nargs="+", type=float, default=list(FRACTIONS))
     parser.add_argument("--generated", action="store_true", help="add the generated 100,000 × 1,000,000 rows")
+    parser.add_argument("--paths", action="store_true",
+                        help="the path target instead: 100-λ paths against glmnet (lasso, enet, l1-logistic)")
     parser.add_argument("--solvers", nargs="*",
                         help="only these adapters (default: all available; scikit-learn's newton-cholesky forms "
                              "the p x p Hessian, minutes on leukemia's 7,129 features)")
@@ -119,6 +180,8 @@ def main():
     peers.BUDGET[0] = args.budget
     out_dir = pathlib.Path(args.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if args.paths:
+        return run_paths(args, out_dir)
     rows = []
     plan = grid(args.problems, args.datasets, args.fractions, args.generated)
     start = time.perf_counter()

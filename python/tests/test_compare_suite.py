@@ -97,3 +97,27 @@ def test_glmnet_adapter_reaches_the_suites_elastic_net_optimum(rng, tmp_path):
     optimum = enet_minimiser(X.toarray(), y, lam * problems.ENET_RATIO, lam * (1 - problems.ENET_RATIO))
     best = problem.objective(optimum)
     assert problem.objective(coef) - best <= 1e-9 * abs(best)
+
+
+def test_path_target_is_met_only_when_southwell_reaches_1e4_before_glmnet():
+    import targets
+
+    assert targets.path_verdict({"southwell": [0.5, 0.9], "glmnet": [1.0, None]})["met"] is True
+    assert targets.path_verdict({"southwell": [1.2, 1.5], "glmnet": [1.0, 2.0]})["met"] is False
+    assert targets.path_verdict({"southwell": [0.5, None], "glmnet": [None, None]})["met"] is True
+    assert targets.path_verdict({"southwell": [None, None], "glmnet": [None, None]})["met"] is False
+    assert targets.path_verdict({"southwell": [0.5, 0.9]})["met"] is None  # glmnet not installed
+
+
+def test_targets_paths_writes_a_table_of_path_rows(tmp_path):
+    """targets.py --paths end to end on a small generated lasso: one row, and Southwell's path
+    reaches 1e-4 at every point (against the best value any run, glmnet's included, reached)."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "compare" / "targets.py"), "--paths",
+                           "--problems", "lasso", "--datasets", "generated:300,120,6", "--budget", "0.5",
+                           "--output-dir", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    (row,) = json.loads((tmp_path / "paths.json").read_text())
+    assert row["problem"] == "lasso" and row["verdict"]["southwell"][0] is not None
+    assert "| lasso | generated:300,120,6 |" in (tmp_path / "paths.md").read_text()
