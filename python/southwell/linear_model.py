@@ -19,18 +19,24 @@ runs plain greedy block coordinate descent with Southwell's rule parameters (see
 either way: the solve stops when the KKT violation falls to ``tol`` times its value at the start.
 
 Path functions: `lasso_path`, `enet_path` and `logistic_regression_path` solve a whole grid of
-penalties with warm starts and the sequential strong rule.
+penalties with warm starts and the sequential strong rule. `LassoCV` and `ElasticNetCV` choose
+alpha (and l1_ratio) by cross-validation over such paths, folds solved concurrently.
 """
 from __future__ import annotations
 
 import math
 import numbers
+import os
+import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit, log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -41,11 +47,11 @@ from sklearn.utils.validation import _check_sample_weight
 from . import _working_set
 from ._inputs import store_params
 from ._minimize import minimize
-from ._paths import enet_path, lasso_path, logistic_regression_path
+from ._paths import _decreasing, _grid_arguments, _run_path, enet_path, lasso_path, logistic_regression_path
 from ._problems import LeastSquares, Logistic, Softmax
 
-__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression", "lasso_path", "enet_path",
-           "logistic_regression_path"]
+__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression", "LassoCV", "ElasticNetCV", "lasso_path",
+           "enet_path", "logistic_regression_path"]
 
 SOLVERS = ("auto", "working-set", "bcd")
 
@@ -425,3 +431,175 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
             positive = expit(scores)
             return np.column_stack([1 - positive, positive])
         return np.exp(log_softmax(scores, axis=1))
+
+
+def _alpha_grid(X, y, l1_ratio, fit_intercept, eps, n_alphas):
+    """scikit-learn's grid: n_alphas from alpha_max down to eps alpha_max, evenly in log scale,
+    alpha_max = max_j |x_j'(y - mean y)| / (n l1_ratio) (the centring with an intercept), the
+    smallest alpha at which every coefficient is 0."""
+    centred = y - y.mean() if fit_intercept else y
+    correlation = np.abs(np.asarray(X.T @ centred).reshape(-1))
+    alpha_max = correlation.max(initial=0.0) / (X.shape[0] * l1_ratio)
+    if alpha_max <= np.finfo(np.float64).resolution:
+        return np.full(n_alphas, np.finfo(np.float64).resolution)
+    return np.logspace(np.log10(alpha_max * eps), np.log10(alpha_max), num=n_alphas)[::-1]
+
+
+class _LinearModelCV(_LinearRegressor):
+    """Cross-validated choice of alpha (and l1_ratio) for the elastic net, then a refit on all
+    the data. Each (l1_ratio, fold) pair is one regularisation path (`enet_path`'s solver, with
+    the intercept unpenalised); the pairs are independent and run concurrently on n_jobs threads
+    (the compiled solver releases the GIL). A path's arithmetic does not depend on its thread
+    count, so the results are the same for every n_jobs."""
+
+    def _l1_ratios(self):
+        raise NotImplementedError
+
+    def fit(self, X, y):
+        """Fit the model: the paths on every fold, the choice, the refit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        ratios = np.array([float(r) for r in self._l1_ratios()], dtype=np.float64)
+        if ratios.size == 0 or not ((ratios > 0) & (ratios <= 1)).all():
+            raise ValueError(f"l1_ratio must lie in (0, 1] (a list of such values for ElasticNetCV), got {self._l1_ratios()!r}")
+        _check_nonnegative(self.tol, "tol")
+        _check_positive_int(self.max_iter, "max_iter")
+        if self.n_threads is not None:
+            _check_positive_int(self.n_threads, "n_threads")
+        jobs = self.n_jobs
+        if jobs is None:
+            jobs = 1
+        elif isinstance(jobs, numbers.Integral) and not isinstance(jobs, (bool, np.bool_)) and jobs == -1:
+            jobs = os.cpu_count() or 1
+        else:
+            jobs = _check_positive_int(jobs, "n_jobs (or -1 for every core)")
+        X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F", y_numeric=True)
+        if sp.issparse(X):
+            X = X.tocsc()  # row selection per fold, and the solver reads CSC in place
+        y = np.asarray(y, dtype=X.dtype)
+        folds = list(check_cv(self.cv).split(X, y))
+        if self.alphas is None:
+            eps, count = _grid_arguments(self.eps, self.n_alphas)
+            grids = np.array([_alpha_grid(X, y, r, self.fit_intercept, eps, count) for r in ratios])
+        else:
+            values, order = _decreasing(self.alphas, "alphas")
+            grids = np.tile(values[order], (ratios.size, 1))
+        # Concurrent paths share the cores: one OpenMP thread each unless n_threads says otherwise.
+        threads = self.n_threads if self.n_threads is not None else (1 if jobs > 1 else None)
+        fit_intercept, p = self.fit_intercept, X.shape[1]
+
+        def fold_errors(task):
+            r, k = task
+            train, test = folds[k]
+            X_train, y_train = X[train], y[train]
+            if not sp.issparse(X_train):
+                X_train = np.asfortranarray(X_train)
+            problem = LeastSquares(X_train, y_train, lower=0.0 if self.positive else None,
+                                   fit_intercept=fit_intercept)
+            start = time.perf_counter()
+            _, coefs, _ = _run_path(problem, len(train) * grids[r], float(ratios[r]), count=grids.shape[1],
+                                    tol=self.tol, max_iter=self.max_iter, threads=threads)
+            predictions = np.asarray(X[test] @ coefs[:, :p].T)
+            if fit_intercept:
+                predictions = predictions + coefs[:, p]
+            errors = ((y[test][:, None] - predictions) ** 2).mean(axis=0)
+            if self.verbose:
+                print(f"{type(self).__name__}: l1_ratio {ratios[r]:g}, fold {k + 1}/{len(folds)}: "
+                      f"{grids.shape[1]} alphas in {time.perf_counter() - start:.3f} s", flush=True)
+            return errors
+
+        tasks = [(r, k) for r in range(ratios.size) for k in range(len(folds))]
+        if jobs == 1:
+            errors = [fold_errors(task) for task in tasks]
+        else:
+            with ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+                errors = list(pool.map(fold_errors, tasks))
+        mse = np.array(errors).reshape(ratios.size, len(folds), grids.shape[1]).transpose(0, 2, 1)
+        mean = mse.mean(axis=2)
+        best_ratio, best_alpha = np.unravel_index(np.argmin(mean), mean.shape)
+        self.alpha_ = float(grids[best_ratio, best_alpha])
+        self.l1_ratio_ = float(ratios[best_ratio])
+        self.alphas_ = grids[0] if ratios.size == 1 else grids
+        self.mse_path_ = mse[0] if ratios.size == 1 else mse
+        model = ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=fit_intercept,
+                           positive=self.positive, tol=self.tol, max_iter=self.max_iter, n_threads=self.n_threads,
+                           verbose=self.verbose).fit(X, y)
+        self.coef_, self.intercept_ = model.coef_, model.intercept_
+        self.n_iter_, self.solver_result_ = model.n_iter_, model.solver_result_
+        return self
+
+
+class LassoCV(_LinearModelCV):
+    """Lasso with alpha chosen by cross-validation (scikit-learn's LassoCV): the path of
+    n_alphas values on every fold, the alpha of least mean squared error on the held-out
+    samples, then `Lasso` at that alpha on all the data.
+
+    Parameters
+    ----------
+    eps : float, default 1e-3
+        alpha_min / alpha_max of the default grid (alpha_max: every coefficient 0).
+    n_alphas : int, default 100
+    alphas : array-like, optional
+        The grid instead (solved from the largest down).
+    fit_intercept : bool, default True
+    positive : bool, default False
+    tol : float, default 1e-6
+        Relative KKT tolerance of every path point and of the refit.
+    max_iter : int, default 1000
+        Outer iterations per point.
+    cv : int, cross-validation generator or iterable, default 5
+        As scikit-learn's (`sklearn.model_selection.check_cv`; an int is unshuffled KFold).
+    n_jobs : int, optional
+        Folds solved at once, on threads (-1: every core; default 1).
+    n_threads : int, optional
+        OpenMP threads of each solve (default: 1 when n_jobs > 1, else every core).
+    verbose : int, default 0
+        Prints a line per fold.
+
+    Attributes
+    ----------
+    alpha_, alphas_ (n_alphas,), mse_path_ (n_alphas, n_folds), coef_, intercept_, n_iter_,
+    n_features_in_, solver_result_ (the refit's `Result`)
+    """
+
+    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True, positive=False, tol=1e-6,
+                 max_iter=1000, cv=5, n_jobs=None, n_threads=None, verbose=0):
+        store_params(self, locals())
+
+    def _l1_ratios(self):
+        return [1.0]
+
+
+class ElasticNetCV(_LinearModelCV):
+    """Elastic net with alpha and l1_ratio chosen by cross-validation (scikit-learn's
+    ElasticNetCV): for every l1_ratio its own grid of alphas, the path on every fold, the
+    (l1_ratio, alpha) of least mean squared error on the held-out samples, then `ElasticNet`
+    there on all the data.
+
+    Parameters
+    ----------
+    l1_ratio : float or list of floats in (0, 1], default 0.5
+    eps, n_alphas, alphas, fit_intercept, positive, tol, max_iter, cv, n_jobs, n_threads, verbose
+        As for `LassoCV` (n_jobs counts (l1_ratio, fold) pairs solved at once).
+
+    Attributes
+    ----------
+    alpha_, l1_ratio_, alphas_ ((n_l1_ratio,) n_alphas), mse_path_ ((n_l1_ratio,) n_alphas,
+    n_folds), coef_, intercept_, n_iter_, n_features_in_, solver_result_
+    """
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True, positive=False,
+                 tol=1e-6, max_iter=1000, cv=5, n_jobs=None, n_threads=None, verbose=0):
+        store_params(self, locals())
+
+    def _l1_ratios(self):
+        ratio = self.l1_ratio
+        return list(ratio) if np.ndim(ratio) > 0 else [ratio]
