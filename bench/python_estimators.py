@@ -13,7 +13,7 @@ import warnings
 import sklearn.linear_model as skl
 from sklearn.datasets import load_svmlight_file
 
-from southwell.linear_model import Lasso, LassoCV, LogisticRegression
+from southwell.linear_model import Lasso, LassoCV, LogisticRegression, LogisticRegressionCV
 
 
 def best_time(fit, repeats, budget=10.0):
@@ -57,6 +57,11 @@ def main():
         # 5 folds x 100 alphas, one thread each; both choose the same alpha on these two.
         ("leukemia LassoCV", leukemia, LassoCV(tol=tol), skl.LassoCV(tol=tol), "coordinate descent"),
         ("a9a LassoCV (sparse)", a9a, LassoCV(tol=tol), skl.LassoCV(tol=tol), "coordinate descent"),
+        # 5 stratified folds x 10 Cs (1e-4 ... 1e4), accuracy.
+        ("rcv1_small LogisticRegressionCV", rcv1, LogisticRegressionCV(tol=tol),
+         skl.LogisticRegressionCV(tol=tol, max_iter=10000), "lbfgs"),
+        ("a9a LogisticRegressionCV", a9a, LogisticRegressionCV(tol=tol),
+         skl.LogisticRegressionCV(tol=tol, max_iter=10000), "lbfgs"),
     ]
     print("| problem | Southwell (s) | scikit-learn (s) | speed-up |")
     print("|---|---|---|---|")

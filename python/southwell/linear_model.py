@@ -20,10 +20,12 @@ either way: the solve stops when the KKT violation falls to ``tol`` times its va
 
 Path functions: `lasso_path`, `enet_path` and `logistic_regression_path` solve a whole grid of
 penalties with warm starts and the sequential strong rule. `LassoCV` and `ElasticNetCV` choose
-alpha (and l1_ratio) by cross-validation over such paths, folds solved concurrently.
+alpha (and l1_ratio) by cross-validation over such paths, and `LogisticRegressionCV` C, folds
+solved concurrently.
 """
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import os
@@ -36,6 +38,7 @@ import scipy.sparse as sp
 from scipy.special import expit, log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import get_scorer
 from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
@@ -50,8 +53,8 @@ from ._minimize import minimize
 from ._paths import _decreasing, _grid_arguments, _run_path, enet_path, lasso_path, logistic_regression_path
 from ._problems import LeastSquares, Logistic, Softmax
 
-__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression", "LassoCV", "ElasticNetCV", "lasso_path",
-           "enet_path", "logistic_regression_path"]
+__all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression", "LassoCV", "ElasticNetCV", "LogisticRegressionCV",
+           "lasso_path", "enet_path", "logistic_regression_path"]
 
 SOLVERS = ("auto", "working-set", "bcd")
 
@@ -433,6 +436,15 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
         return np.exp(log_softmax(scores, axis=1))
 
 
+def _thread_count(n_jobs):
+    """The threads n_jobs asks for: None is 1, -1 every core."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, (bool, np.bool_)) and n_jobs == -1:
+        return os.cpu_count() or 1
+    return _check_positive_int(n_jobs, "n_jobs (or -1 for every core)")
+
+
 def _alpha_grid(X, y, l1_ratio, fit_intercept, eps, n_alphas):
     """scikit-learn's grid: n_alphas from alpha_max down to eps alpha_max, evenly in log scale,
     alpha_max = max_j |x_j'(y - mean y)| / (n l1_ratio) (the centring with an intercept), the
@@ -474,13 +486,7 @@ class _LinearModelCV(_LinearRegressor):
         _check_positive_int(self.max_iter, "max_iter")
         if self.n_threads is not None:
             _check_positive_int(self.n_threads, "n_threads")
-        jobs = self.n_jobs
-        if jobs is None:
-            jobs = 1
-        elif isinstance(jobs, numbers.Integral) and not isinstance(jobs, (bool, np.bool_)) and jobs == -1:
-            jobs = os.cpu_count() or 1
-        else:
-            jobs = _check_positive_int(jobs, "n_jobs (or -1 for every core)")
+        jobs = _thread_count(self.n_jobs)
         X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F", y_numeric=True)
         if sp.issparse(X):
             X = X.tocsc()  # row selection per fold, and the solver reads CSC in place
@@ -603,3 +609,151 @@ class ElasticNetCV(_LinearModelCV):
     def _l1_ratios(self):
         ratio = self.l1_ratio
         return list(ratio) if np.ndim(ratio) > 0 else [ratio]
+
+
+class LogisticRegressionCV(LogisticRegression):
+    """Logistic regression with C (and, for the elastic net, l1_ratio) chosen by
+    cross-validation (scikit-learn's LogisticRegressionCV with refit=True): the path over Cs on
+    every fold (`logistic_regression_path`'s solver, warm-started from the smallest C), the C of
+    best mean held-out score, then `LogisticRegression` at that C on all the data. Binary for two
+    classes, multinomial above. The (l1_ratio, fold) paths run concurrently on n_jobs threads;
+    results are identical for every n_jobs.
+
+    Parameters
+    ----------
+    Cs : int or array-like, default 10
+        An int asks for np.logspace(-4, 4, Cs).
+    cv : int, cross-validation generator or iterable, optional
+        Default 5 stratified folds (`sklearn.model_selection.check_cv`). Every training fold
+        must hold every class.
+    penalty : {"l2", "l1", "elasticnet"}, default "l2"
+    l1_ratios : list of floats in [0, 1], optional
+        Required for penalty="elasticnet".
+    scoring : str or callable, optional
+        A scikit-learn scorer; default accuracy.
+    fit_intercept : bool, default True
+    tol, max_iter
+        As for `LogisticRegression` (every path point and the refit).
+    n_jobs : int, optional
+        Paths solved at once, on threads (-1: every core; default 1).
+    n_threads : int, optional
+        OpenMP threads of each solve (default: 1 when n_jobs > 1, else every core).
+    verbose : int, default 0
+        Prints a line per path.
+
+    Attributes
+    ----------
+    Cs_, C_ (shape (1,) for two classes, else (n_classes,), all equal), l1_ratio_ (likewise;
+    None entries without the elastic net), scores_ ({class: (n_folds, n_Cs) array, or (n_folds,
+    n_Cs, n_l1_ratios) for the elastic net}, every class's the same array above two classes),
+    classes_, coef_, intercept_, n_iter_ (the refit's), n_features_in_, solver_result_
+    """
+
+    def __init__(self, *, Cs=10, cv=None, penalty="l2", l1_ratios=None, scoring=None, fit_intercept=True, tol=1e-6,
+                 max_iter=1000, n_jobs=None, n_threads=None, verbose=0):
+        store_params(self, locals())
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model: the paths on every fold, the choice, the refit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            At least two classes.
+        sample_weight : array-like of shape (n_samples,), optional
+            Nonnegative weights of the samples' losses, in the paths and the refit (the
+            held-out scores are unweighted).
+
+        Returns
+        -------
+        self
+        """
+        Cs = self.Cs
+        if isinstance(Cs, numbers.Integral) and not isinstance(Cs, (bool, np.bool_)):
+            Cs = np.logspace(-4, 4, _check_positive_int(Cs, "Cs"))
+        Cs = np.asarray(Cs, dtype=np.float64).reshape(-1)
+        if Cs.size == 0 or not np.isfinite(Cs).all() or (Cs <= 0).any():
+            raise ValueError(f"Cs must be an integer >= 1 or a list of finite numbers > 0, got {self.Cs!r}")
+        if self.penalty == "elasticnet":
+            if self.l1_ratios is None or np.ndim(self.l1_ratios) != 1 or len(self.l1_ratios) == 0:
+                raise ValueError("penalty='elasticnet' needs l1_ratios, a list of numbers in [0, 1]")
+            ratios = [_check_nonnegative(r, "l1_ratios") for r in self.l1_ratios]
+            if max(ratios) > 1:
+                raise ValueError(f"l1_ratios must lie in [0, 1], got {self.l1_ratios!r}")
+        elif self.penalty in ("l2", "l1"):
+            ratios = [None]
+        else:
+            raise ValueError(f"penalty must be 'l2', 'l1' or 'elasticnet', got {self.penalty!r}")
+        _check_nonnegative(self.tol, "tol")
+        _check_positive_int(self.max_iter, "max_iter")
+        if self.n_threads is not None:
+            _check_positive_int(self.n_threads, "n_threads")
+        jobs = _thread_count(self.n_jobs)
+        scorer = get_scorer(self.scoring if self.scoring is not None else "accuracy")
+        X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F")
+        if sp.issparse(X):
+            X = X.tocsc()
+        check_classification_targets(y)
+        encoder = LabelEncoder()
+        codes = encoder.fit_transform(y)
+        classes = encoder.classes_
+        if len(classes) < 2:
+            raise ValueError(f"LogisticRegressionCV needs samples of at least 2 classes; got 1 class ({classes[0]!r})")
+        sample_weight = _weights(sample_weight, X, False)
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        for k, (train, _) in enumerate(folds):
+            missing = np.setdiff1d(np.arange(len(classes)), codes[train])
+            if missing.size:
+                raise ValueError(f"training fold {k} has no sample of class {classes[missing[0]]!r}: "
+                                 "use stratified folds (the default) or fewer of them")
+        threads = self.n_threads if self.n_threads is not None else (1 if jobs > 1 else None)
+        p, binary = X.shape[1], len(classes) == 2
+        # Scores a path's solutions as scikit-learn does: through an estimator holding them.
+        held = LogisticRegression(fit_intercept=self.fit_intercept)
+        held.classes_, held.n_features_in_ = classes, p
+
+        def fold_scores(task):
+            r, k = task
+            train, test = folds[k]
+            start = time.perf_counter()
+            coefs, _, _ = logistic_regression_path(
+                X[train], codes[train], Cs=Cs, penalty=self.penalty, l1_ratio=ratios[r],
+                fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+                sample_weight=None if sample_weight is None else sample_weight[train], n_threads=threads)
+            model = copy.copy(held)
+            scores = np.empty(Cs.size)
+            for c in range(Cs.size):
+                w = coefs[c].reshape(1, -1) if binary else coefs[c]
+                model.coef_ = np.ascontiguousarray(w[:, :p])
+                model.intercept_ = w[:, p].copy() if self.fit_intercept else np.zeros(w.shape[0], dtype=X.dtype)
+                scores[c] = scorer(model, X[test], y[test])
+            if self.verbose:
+                ratio = "" if ratios[r] is None else f"l1_ratio {ratios[r]:g}, "
+                print(f"LogisticRegressionCV: {ratio}fold {k + 1}/{len(folds)}: {Cs.size} Cs in "
+                      f"{time.perf_counter() - start:.3f} s", flush=True)
+            return scores
+
+        tasks = [(r, k) for r in range(len(ratios)) for k in range(len(folds))]
+        if jobs == 1:
+            results = [fold_scores(task) for task in tasks]
+        else:
+            with ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+                results = list(pool.map(fold_scores, tasks))
+        scores = np.array(results).reshape(len(ratios), len(folds), Cs.size)  # (l1_ratio, fold, C)
+        # scikit-learn's choice: the first best of the mean scores, l1_ratio major, C minor.
+        best = int(np.argmax(scores.mean(axis=1).reshape(-1)))
+        best_ratio, best_C = divmod(best, Cs.size)
+        table = scores[0] if ratios[0] is None else np.transpose(scores, (1, 2, 0))
+        outputs = 1 if binary else len(classes)
+        self.Cs_ = Cs
+        self.C_ = np.full(outputs, Cs[best_C])
+        self.l1_ratio_ = np.full(outputs, ratios[best_ratio], dtype=object if ratios[0] is None else np.float64)
+        self.scores_ = {cls: table for cls in (classes[1:] if binary else classes)}
+        refit = LogisticRegression(penalty=self.penalty, C=float(Cs[best_C]), l1_ratio=ratios[best_ratio],
+                                   fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+                                   n_threads=self.n_threads, verbose=self.verbose)
+        refit.fit(X, y, sample_weight=sample_weight)
+        self.classes_, self.coef_, self.intercept_ = refit.classes_, refit.coef_, refit.intercept_
+        self.n_iter_, self.solver_result_ = refit.n_iter_, refit.solver_result_
+        return self
