@@ -1115,6 +1115,9 @@ class WorkingSetSolver {
   /// The relative change of a row's curvature below which a Newton step keeps the Gram matrix's
   /// old term for the row, as a fraction of the step's forcing term (update_curvature_gram).
   static constexpr double kCurvatureDrift = 0.5;
+  /// Newton steps in a row that do not lower the working set's least violation so far before
+  /// the inner solve gives up at the precision limit.
+  static constexpr Index kStalledNewtonSteps = 20;
   static_assert(kGramFeatures <= 65536, "the gathered rows store local column numbers as 16 bits");
 
   bool model_is_smooth() const {
@@ -1222,10 +1225,20 @@ class WorkingSetSolver {
       return outcome;
     } else {
       bool image_known = false;
+      double least_kkt = std::numeric_limits<double>::infinity();
+      Index stalled = 0;
       for (;;) {
         // The column solver's curvatures come from the same pass over the columns.
         const double ws_kkt = working_set_violation(solver == ModelSolver::Columns);
         if (ws_kkt <= target) return InnerOutcome::Solved;
+        // Steps that move x without ever lowering the violation are rounding at work (a target
+        // below what the precision can reach): stop rather than spend the epoch budget.
+        if (ws_kkt < least_kkt) {
+          least_kkt = ws_kkt;
+          stalled = 0;
+        } else if (++stalled > kStalledNewtonSteps) {
+          return InnerOutcome::Failed;
+        }
         d_.setZero(w * K_);
         // Inexact Newton: the model is minimised to a fraction eta of the working set's violation,
         // loosely far from the solution and ever more tightly near it (eta -> 0: superlinear).
@@ -2067,11 +2080,13 @@ class WorkingSetSolver {
     }
   }
 
-  /// x += step d on the working set; Z, U, H and value_ follow.
-  void apply_direction(double step) {
+  /// x += step d on the working set; Z, U, H and value_ follow. False when no coordinate of x
+  /// changed (every step below half an ulp).
+  bool apply_direction(double step) {
     // After a line search A d is at hand: the margins move by step * A d in one pass over the
     // rows instead of one over the working set's nonzeros.
     const bool image = direction_image_current_;
+    bool moved = false;
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
       for (Index c = 0; c < K_; ++c) {
@@ -2080,6 +2095,7 @@ class WorkingSetSolver {
         const double before = double(x_[f * K_ + c]);
         x_[f * K_ + c] += delta;
         const double after = double(x_[f * K_ + c]);
+        moved |= after != before;
         penalty_ += l1_of(f) * (std::abs(after) - std::abs(before)) + 0.5 * l2_of(f) * (after * after - before * before);
         if (!image) A_.for_each_in_col(f, [&](Index i, Scalar a) { Z_[i * K_ + c] += a * delta; });
       }
@@ -2088,13 +2104,18 @@ class WorkingSetSolver {
     trial_step_ = std::numeric_limits<double>::quiet_NaN();
     direction_image_current_ = false;
     ws_gradient_current_ = false;
-    if (from_trial) return adopt_trial_rows();
-    if (image) Z_.noalias() += Scalar(step) * direction_image_;
-    refresh_rows();
+    if (from_trial) {
+      adopt_trial_rows();
+    } else {
+      if (image) Z_.noalias() += Scalar(step) * direction_image_;
+      refresh_rows();
+    }
+    return moved;
   }
 
-  /// Backtracking (Armijo) on F along d; false when no step length lowers F. `image_known`:
-  /// direction_image_ already holds A d (the row-space solver's), no pass over the columns.
+  /// Backtracking (Armijo) on F along d; false when no step length lowers F, or the step
+  /// taken leaves x as it was. `image_known`: direction_image_ already holds A d (the
+  /// row-space solver's), no pass over the columns.
   bool line_search(bool image_known = false) {
     trial_step_ = std::numeric_limits<double>::quiet_NaN();
     // Ad, and the predicted decrease g'd + penalty(x + d) - penalty(x).
@@ -2113,21 +2134,20 @@ class WorkingSetSolver {
     }
     direction_image_current_ = true;
     if (!(predicted < 0)) return false;  // no descent direction left at this precision
-    // A decrease F cannot even represent: the step is at rounding level, take it.
-    if (-predicted <= 1e-15 * (std::abs(value_) + 1)) {
-      apply_direction(1.0);
-      return true;
-    }
+    // A decrease below the rounding of F in the design's precision: no evaluation of F can
+    // check it (float32 sums each row's loss to ~1e-7 of it; with 1e-15, double's level, a
+    // float32 logistic fit whose intercept was 6e-6 from the optimum backtracked on rounding
+    // noise, and 34 of 300 small float32 fits failed or ran out of epochs). Take the step.
+    if (-predicted <= kRoundingUlps * std::numeric_limits<Scalar>::epsilon() * (std::abs(value_) + 1))
+      return apply_direction(1.0);
     constexpr double kArmijo = 0.01;
     double step = 1.0;
-    for (int trial = 0; trial < 40; ++trial, step *= 0.5) {
-      if (trial_change(step) <= kArmijo * step * predicted) {
-        apply_direction(step);
-        return true;
-      }
-    }
+    for (int trial = 0; trial < 40; ++trial, step *= 0.5)
+      if (trial_change(step) <= kArmijo * step * predicted) return apply_direction(step);
     return false;
   }
+  /// Newton steps whose predicted decrease is below this many ulps of F are taken unchecked.
+  static constexpr double kRoundingUlps = 4;
   /// F(x + step d) - F(x), summed row by row over the rows d moves (accurate to the rows' own
   /// rounding, not the total's).
   double trial_change(double step) {
