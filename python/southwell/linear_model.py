@@ -436,13 +436,31 @@ class LogisticRegression(_SouthwellSolverMixin, ClassifierMixin, BaseEstimator):
         return np.exp(log_softmax(scores, axis=1))
 
 
-def _thread_count(n_jobs):
-    """The threads n_jobs asks for: None is 1, -1 every core."""
+def _cv_settings(estimator):
+    """Validates the cross-validated estimators' shared solver parameters; returns (the threads
+    n_jobs asks for: None is 1, -1 every core; the OpenMP threads of each solve)."""
+    _check_nonnegative(estimator.tol, "tol")
+    _check_positive_int(estimator.max_iter, "max_iter")
+    if estimator.n_threads is not None:
+        _check_positive_int(estimator.n_threads, "n_threads")
+    n_jobs = estimator.n_jobs
     if n_jobs is None:
-        return 1
-    if isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, (bool, np.bool_)) and n_jobs == -1:
-        return os.cpu_count() or 1
-    return _check_positive_int(n_jobs, "n_jobs (or -1 for every core)")
+        jobs = 1
+    elif isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, (bool, np.bool_)) and n_jobs == -1:
+        jobs = os.cpu_count() or 1
+    else:
+        jobs = _check_positive_int(n_jobs, "n_jobs (or -1 for every core)")
+    # Concurrent paths share the cores: one OpenMP thread each unless n_threads says otherwise.
+    threads = estimator.n_threads if estimator.n_threads is not None else (1 if jobs > 1 else None)
+    return jobs, threads
+
+
+def _run_concurrently(function, tasks, jobs):
+    """[function(task) for task in tasks], on up to `jobs` threads (the solves release the GIL)."""
+    if jobs == 1:
+        return [function(task) for task in tasks]
+    with ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        return list(pool.map(function, tasks))
 
 
 def _alpha_grid(X, y, l1_ratio, fit_intercept, eps, n_alphas):
@@ -482,11 +500,7 @@ class _LinearModelCV(_LinearRegressor):
         ratios = np.array([float(r) for r in self._l1_ratios()], dtype=np.float64)
         if ratios.size == 0 or not ((ratios > 0) & (ratios <= 1)).all():
             raise ValueError(f"l1_ratio must lie in (0, 1] (a list of such values for ElasticNetCV), got {self._l1_ratios()!r}")
-        _check_nonnegative(self.tol, "tol")
-        _check_positive_int(self.max_iter, "max_iter")
-        if self.n_threads is not None:
-            _check_positive_int(self.n_threads, "n_threads")
-        jobs = _thread_count(self.n_jobs)
+        jobs, threads = _cv_settings(self)
         X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F", y_numeric=True)
         if sp.issparse(X):
             X = X.tocsc()  # row selection per fold, and the solver reads CSC in place
@@ -498,8 +512,6 @@ class _LinearModelCV(_LinearRegressor):
         else:
             values, order = _decreasing(self.alphas, "alphas")
             grids = np.tile(values[order], (ratios.size, 1))
-        # Concurrent paths share the cores: one OpenMP thread each unless n_threads says otherwise.
-        threads = self.n_threads if self.n_threads is not None else (1 if jobs > 1 else None)
         fit_intercept, p = self.fit_intercept, X.shape[1]
 
         def fold_errors(task):
@@ -522,12 +534,7 @@ class _LinearModelCV(_LinearRegressor):
                       f"{grids.shape[1]} alphas in {time.perf_counter() - start:.3f} s", flush=True)
             return errors
 
-        tasks = [(r, k) for r in range(ratios.size) for k in range(len(folds))]
-        if jobs == 1:
-            errors = [fold_errors(task) for task in tasks]
-        else:
-            with ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-                errors = list(pool.map(fold_errors, tasks))
+        errors = _run_concurrently(fold_errors, [(r, k) for r in range(ratios.size) for k in range(len(folds))], jobs)
         mse = np.array(errors).reshape(ratios.size, len(folds), grids.shape[1]).transpose(0, 2, 1)
         mean = mse.mean(axis=2)
         best_ratio, best_alpha = np.unravel_index(np.argmin(mean), mean.shape)
@@ -634,12 +641,8 @@ class LogisticRegressionCV(LogisticRegression):
     fit_intercept : bool, default True
     tol, max_iter
         As for `LogisticRegression` (every path point and the refit).
-    n_jobs : int, optional
-        Paths solved at once, on threads (-1: every core; default 1).
-    n_threads : int, optional
-        OpenMP threads of each solve (default: 1 when n_jobs > 1, else every core).
-    verbose : int, default 0
-        Prints a line per path.
+    n_jobs, n_threads, verbose
+        As for `LassoCV` (n_jobs counts (l1_ratio, fold) paths solved at once).
 
     Attributes
     ----------
@@ -685,11 +688,7 @@ class LogisticRegressionCV(LogisticRegression):
             ratios = [None]
         else:
             raise ValueError(f"penalty must be 'l2', 'l1' or 'elasticnet', got {self.penalty!r}")
-        _check_nonnegative(self.tol, "tol")
-        _check_positive_int(self.max_iter, "max_iter")
-        if self.n_threads is not None:
-            _check_positive_int(self.n_threads, "n_threads")
-        jobs = _thread_count(self.n_jobs)
+        jobs, threads = _cv_settings(self)
         scorer = get_scorer(self.scoring if self.scoring is not None else "accuracy")
         X, y = self._validate_data(X, y, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOATS, order="F")
         if sp.issparse(X):
@@ -707,7 +706,6 @@ class LogisticRegressionCV(LogisticRegression):
             if missing.size:
                 raise ValueError(f"training fold {k} has no sample of class {classes[missing[0]]!r}: "
                                  "use stratified folds (the default) or fewer of them")
-        threads = self.n_threads if self.n_threads is not None else (1 if jobs > 1 else None)
         p, binary = X.shape[1], len(classes) == 2
         # Scores a path's solutions as scikit-learn does: through an estimator holding them.
         held = LogisticRegression(fit_intercept=self.fit_intercept)
@@ -734,12 +732,7 @@ class LogisticRegressionCV(LogisticRegression):
                       f"{time.perf_counter() - start:.3f} s", flush=True)
             return scores
 
-        tasks = [(r, k) for r in range(len(ratios)) for k in range(len(folds))]
-        if jobs == 1:
-            results = [fold_scores(task) for task in tasks]
-        else:
-            with ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-                results = list(pool.map(fold_scores, tasks))
+        results = _run_concurrently(fold_scores, [(r, k) for r in range(len(ratios)) for k in range(len(folds))], jobs)
         scores = np.array(results).reshape(len(ratios), len(folds), Cs.size)  # (l1_ratio, fold, C)
         # scikit-learn's choice: the first best of the mean scores, l1_ratio major, C minor.
         best = int(np.argmax(scores.mean(axis=1).reshape(-1)))
