@@ -31,6 +31,19 @@ def _grid_arguments(eps, n_alphas):
     return float(eps), int(n_alphas)
 
 
+def c_grid(Cs):
+    """The grid of C that `Cs` asks for: an int is np.logspace(-4, 4, Cs) (scikit-learn's), else
+    the values given, each finite and > 0."""
+    if isinstance(Cs, numbers.Integral) and not isinstance(Cs, (bool, np.bool_)):
+        if Cs < 1:
+            raise ValueError(f"Cs must be >= 1, got {Cs}")
+        return np.logspace(-4, 4, int(Cs))
+    grid = np.asarray(Cs, dtype=np.float64).reshape(-1)
+    if grid.size == 0 or not np.isfinite(grid).all() or (grid <= 0).any():
+        raise ValueError("Cs must hold finite numbers > 0")
+    return grid
+
+
 def _decreasing(values, name):
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     if values.size == 0 or not np.isfinite(values).all() or (values < 0).any():
@@ -153,13 +166,7 @@ def logistic_regression_path(X, y, *, Cs=10, penalty="l2", l1_ratio=None, fit_in
     n_iter : ndarray of int
         Outer iterations per point.
     """
-    if isinstance(Cs, numbers.Integral) and not isinstance(Cs, (bool, np.bool_)):
-        if Cs < 1:
-            raise ValueError(f"Cs must be >= 1, got {Cs}")
-        Cs = np.logspace(-4, 4, int(Cs))
-    Cs = np.asarray(Cs, dtype=np.float64).reshape(-1)
-    if Cs.size == 0 or not np.isfinite(Cs).all() or (Cs <= 0).any():
-        raise ValueError("Cs must hold finite numbers > 0")
+    Cs = c_grid(Cs)
     if penalty == "l2":
         ratio = 0.0
     elif penalty == "l1":

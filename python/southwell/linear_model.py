@@ -50,7 +50,7 @@ from sklearn.utils.validation import _check_sample_weight
 from . import _working_set
 from ._inputs import store_params
 from ._minimize import minimize
-from ._paths import _decreasing, _grid_arguments, _run_path, enet_path, lasso_path, logistic_regression_path
+from ._paths import _decreasing, _grid_arguments, _run_path, c_grid, enet_path, lasso_path, logistic_regression_path
 from ._problems import LeastSquares, Logistic, Softmax
 
 __all__ = ["Ridge", "Lasso", "ElasticNet", "LogisticRegression", "LassoCV", "ElasticNetCV", "LogisticRegressionCV",
@@ -672,12 +672,7 @@ class LogisticRegressionCV(LogisticRegression):
         -------
         self
         """
-        Cs = self.Cs
-        if isinstance(Cs, numbers.Integral) and not isinstance(Cs, (bool, np.bool_)):
-            Cs = np.logspace(-4, 4, _check_positive_int(Cs, "Cs"))
-        Cs = np.asarray(Cs, dtype=np.float64).reshape(-1)
-        if Cs.size == 0 or not np.isfinite(Cs).all() or (Cs <= 0).any():
-            raise ValueError(f"Cs must be an integer >= 1 or a list of finite numbers > 0, got {self.Cs!r}")
+        Cs = c_grid(self.Cs)
         if self.penalty == "elasticnet":
             if self.l1_ratios is None or np.ndim(self.l1_ratios) != 1 or len(self.l1_ratios) == 0:
                 raise ValueError("penalty='elasticnet' needs l1_ratios, a list of numbers in [0, 1]")
