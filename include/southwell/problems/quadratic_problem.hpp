@@ -118,6 +118,17 @@ class QuadraticProblem {
   bool tracks_gradient() const { return true; }
   const Vec<Scalar>& gradient() const { return g_; }
   void compute_full_gradient(Vec<Scalar>& out) const { out = g_; }
+  /// The size of the terms each gradient entry sums, sum_k |Q_jk x_k| + |c_j| + l2 |x_j|: the
+  /// entry's rounding error is a few units in the last place of it (O(nnz(Q)), summed in double).
+  void gradient_term_magnitudes(Vec<double>& out) const {
+    out.resize(n_);
+#pragma omp parallel for schedule(static) if (n_ >= kParallelMinimum)
+    for (Index r = 0; r < n_; ++r) {
+      double sum = std::abs(double(l2_) * double(x_[r])) + std::abs(double(c_[r]));
+      for (typename Matrix::InnerIterator it(*Q_, r); it; ++it) sum += std::abs(double(it.value()) * double(x_[it.row()]));
+      out[r] = sum;
+    }
+  }
   void block_gradient(const Block& block, Vec<Scalar>& out) const {
     out.resize(block.size());
 #pragma omp parallel for schedule(static) if (block.size() >= kParallelMinimum)

@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -152,9 +153,47 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
   }
   Index last_support_change = 0;
   auto objective_converged = [&](double f) { return options.optimal_value && f - *options.optimal_value <= options.tol; };
-  auto gradient_converged = [&](double gnorm) {
-    return !options.optimal_value && gnorm <= options.tol * g0 && scaled_norm <= options.tol * scaled_g0;
+  // In float32, or with tol near the design's precision, tol * g0 can lie below the gradient's
+  // own rounding error: about eps * sum|terms| per entry, far above eps * |g| when terms of 10
+  // cancel (a strong l2, say). A check that fails then asks again with each coordinate's
+  // violation counted only beyond kRoundingUlps ulps of its terms; if that passes, x is as
+  // accurate as the precision allows and the solve stops, saying so, instead of running on.
+  // (Violations within kNearRoundingUlps of that error, below, may be stuck in it.)
+  constexpr double kRoundingUlps = 4, kNearRoundingUlps = 64;
+  const double unit_roundoff = double(std::numeric_limits<Scalar>::epsilon());
+  const bool near_precision =  // tol = 0 asks for the whole budget (benchmark sweeps)
+      !use_gap && !options.optimal_value && options.tol > 0 && options.tol < 1e4 * unit_roundoff;
+  bool at_precision_limit = false, near_rounding = false;
+  Vec<double> term_magnitudes;
+  auto converged_beyond_rounding = [&] {
+    problem.gradient_term_magnitudes(term_magnitudes);
+    const Vec<Scalar>& g = problem.tracks_gradient() ? problem.gradient() : gradient;
+    const Vec<Scalar>& xs = problem.x();
+    double plain = 0, scaled = 0, plain_near = 0, scaled_near = 0;
+#pragma omp parallel for reduction(max : plain, scaled, plain_near, scaled_near) schedule(static) if (n > 100000)
+    for (Index j = 0; j < n; ++j) {
+      const double a = regularized ? double(regularizer.violation(j, xs[j], g[j])) : std::abs(double(g[j]));
+      const double rounding = unit_roundoff * term_magnitudes[j], inv_sqrt_l = double(inv_sqrt_lipschitz[j]);
+      const double beyond = std::max(0.0, a - kRoundingUlps * rounding);
+      const double beyond_near = std::max(0.0, a - kNearRoundingUlps * rounding);
+      plain = std::max(plain, beyond);
+      scaled = std::max(scaled, beyond * inv_sqrt_l);
+      plain_near = std::max(plain_near, beyond_near);
+      scaled_near = std::max(scaled_near, beyond_near * inv_sqrt_l);
+    }
+    near_rounding = plain_near <= options.tol * g0 && scaled_near <= options.tol * scaled_g0;
+    return plain <= options.tol * g0 && scaled <= options.tol * scaled_g0;
   };
+  auto gradient_converged = [&](double gnorm) {
+    near_rounding = false;
+    if (options.optimal_value) return false;
+    if (gnorm <= options.tol * g0 && scaled_norm <= options.tol * scaled_g0) return true;
+    at_precision_limit = near_precision && converged_beyond_rounding();
+    return at_precision_limit;
+  };
+  const std::string precision_limit_message =
+      std::string(regularized ? "KKT violation" : "||g||_inf") + " within the gradient's rounding error in " +
+      (sizeof(Scalar) == 4 ? "float32" : "float64") + " (tol asks for more than that precision resolves)";
   const bool exact_each_iteration = options.record_history || options.optimal_value.has_value();
   // Default: one epoch; forest blocks hold a large share of the coordinates, so every iteration;
   // proximal greedy rules scan all n scores per iteration anyway, so a check every 10 is cheap.
@@ -163,13 +202,29 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
                             : forest                    ? 1
                             : is_proximal(options.selection) ? std::min<Index>(10, epoch)
                                                         : epoch;
+  // Near the precision limit, steps too small to change x beyond rounding (float32; a block step
+  // scaled by a curvature much larger than one of its coordinates') cycle without end. Once the
+  // violations are within kNearRoundingUlps of the gradient's rounding, the solve stops when
+  // neither has reached a new low for kStalledEpochs epochs (random rules may skip a coordinate
+  // for an epoch by chance, hence several; far from the rounding, l1 solves plateau for longer).
+  constexpr Index kStalledEpochs = 10;
+  double lowest_violation = summary.initial_gradient_norm, lowest_scaled = scaled_norm;
+  Index lowest_violation_at = 0;
+  auto stalled = [&](Index k, double gnorm) {
+    if (gnorm < lowest_violation || scaled_norm < lowest_scaled || !near_rounding) {
+      lowest_violation = std::min(lowest_violation, gnorm);
+      lowest_scaled = std::min(lowest_scaled, scaled_norm);
+      lowest_violation_at = k;
+    }
+    return k - lowest_violation_at >= kStalledEpochs * std::max(epoch, check_every);
+  };
 
   if (!std::isfinite(summary.initial_objective) || !std::isfinite(g0)) {
     summary.status = Status::NumericalFailure;
     summary.message = "the objective or gradient at x0 is not finite";
   } else if (objective_converged(summary.initial_objective) || gradient_converged(summary.initial_gradient_norm)) {
     summary.status = Status::Converged;
-    summary.message = "x0 already meets the tolerance";
+    summary.message = at_precision_limit ? precision_limit_message : "x0 already meets the tolerance";
   } else {
     if (options.verbose) progress(0, summary.initial_objective, g0);
     summary.status = Status::MaxIterations;
@@ -221,8 +276,16 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
         if (gradient_converged(summary.final_gradient_norm)) {
           summary.status = Status::Converged;
           summary.message = use_gap       ? "duality gap <= tol * its value at x0"
+                            : at_precision_limit ? precision_limit_message
                             : regularized ? "KKT violation <= tol * its value at x0, also scaled by 1/sqrt(L)"
                                 : "||g||_inf <= tol * ||g(x0)||_inf, also with g scaled by 1/sqrt(L)";
+          break;
+        }
+        if (near_precision && stalled(k, summary.final_gradient_norm)) {
+          summary.status = Status::NumericalFailure;
+          summary.message = "the violation has not fallen in " + std::to_string(k - lowest_violation_at) +
+                            " iterations, above tol * its value at x0 and above the gradient's rounding error: the "
+                            "steps are lost in the rounding of x in " + (sizeof(Scalar) == 4 ? "float32" : "float64");
           break;
         }
       }
