@@ -19,7 +19,9 @@
 #include "southwell/linalg/scratch_matrix.hpp"
 #include "southwell/partition/partition.hpp"
 #include "southwell/selection/chunked_max_index.hpp"
+#include "southwell/problems/glm_problem.hpp"
 #include "southwell/problems/logistic_loss.hpp"
+#include "southwell/problems/quadratic_problem.hpp"
 #include "southwell/selection/indexed_heap.hpp"
 
 namespace southwell {
@@ -184,6 +186,48 @@ TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {
     EXPECT_NEAR(value, double(t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t))), 1e-15 * (1 + std::abs(value)));
     EXPECT_NEAR(u, double(-labels[i] * sigma), 1e-15);
     EXPECT_NEAR(h, double(sigma * (1 - sigma)), 1e-15);
+  }
+}
+
+// The scale against which the BCD stopping test judges a gradient entry's rounding error.
+TEST(Problems, GradientTermMagnitudesMatchBruteForce) {
+  std::mt19937 rng(11);
+  std::normal_distribution<double> normal;
+  const Index m = 17, n = 6;
+  const double l2 = 0.7;
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(m, n);
+  for (Index j = 0; j < n; ++j)
+    for (Index i = 0; i < m; ++i)
+      if (rng() % 3 == 0) A(i, j) = normal(rng);
+  Vec<double> labels(m), x(n);
+  for (Index i = 0; i < m; ++i) labels[i] = rng() % 2 ? 1 : -1;
+  for (Index j = 0; j < n; ++j) x[j] = normal(rng);
+  Eigen::SparseMatrix<double> S = A.sparseView();
+  S.makeCompressed();
+  GlmProblem<SparseDesign<double>, LogisticLoss<double>> logistic(SparseDesign<double>(S), LogisticLoss<double>(labels), l2);
+  logistic.reset(x);
+  Vec<double> magnitudes;
+  logistic.gradient_term_magnitudes(magnitudes);
+  const Eigen::VectorXd margins = A * x;
+  for (Index j = 0; j < n; ++j) {
+    double expected = l2 * std::abs(x[j]);  // d/dz log(1 + e^{-yz}) = -y / (1 + e^{yz})
+    for (Index i = 0; i < m; ++i) expected += std::abs(A(i, j) / (1 + std::exp(labels[i] * margins[i])));
+    EXPECT_NEAR(magnitudes[j], expected, 1e-13 * expected) << "feature " << j;
+  }
+
+  // Quadratic: |l2 x_j| + |c_j| + sum_k |Q_jk x_k| for a symmetric Q with a positive diagonal.
+  Eigen::MatrixXd Q = A.transpose() * A + Eigen::MatrixXd::Identity(n, n);
+  Eigen::SparseMatrix<double> Qs = Q.sparseView();
+  Qs.makeCompressed();
+  Vec<double> c(n);
+  for (Index j = 0; j < n; ++j) c[j] = normal(rng);
+  QuadraticProblem<double, int> quadratic(Qs, c, l2);
+  quadratic.reset(x);
+  quadratic.gradient_term_magnitudes(magnitudes);
+  for (Index j = 0; j < n; ++j) {
+    double expected = l2 * std::abs(x[j]) + std::abs(c[j]);
+    for (Index k = 0; k < n; ++k) expected += std::abs(Q(j, k) * x[k]);
+    EXPECT_NEAR(magnitudes[j], expected, 1e-13 * expected) << "coordinate " << j;
   }
 }
 
