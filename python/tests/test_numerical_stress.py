@@ -381,3 +381,15 @@ def test_float32_softmax_bcd_converges_where_float64_does(seed, penalty, update)
     reference = sw.Softmax(np.asfortranarray(X.astype(np.float64)), y, **penalty)  # F in float64
     ours, theirs = reference.value(single.x.astype(np.float64)), reference.value(double.x)
     assert ours - theirs <= 1e-9 * abs(theirs)
+
+
+def test_float32_warm_start_at_the_precision_limit_converges_at_once():
+    # Random blocks keep no gradient: the check at x0 must judge x0's gradient, not the one at 0
+    # computed for the reference violation.
+    X, y = small_classification(0, np.float32)
+    problem = sw.Logistic(X, y, fit_intercept=True, l2=1e4)
+    options = dict(selection="random", partition="random", update="newton", block_size=5, max_iter=100000)
+    cold = sw.minimize(problem, **options)
+    assert cold.status == "converged", cold.message
+    warm = sw.minimize(problem, x0=cold.x, **options)
+    assert warm.status == "converged" and warm.n_iter == 0, warm.message

@@ -145,11 +145,13 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
   double g0 = summary.initial_gradient_norm, scaled_g0 = scaled_norm;
   if (!x.isZero(0)) {
     const double scaled_at_x0 = scaled_norm;
+    Vec<Scalar> gradient_at_x0 = gradient;  // (untracked gradients) the first check reads it
     problem.reset(Vec<Scalar>::Zero(n));
     g0 = std::max(g0, gradient_norm());
     scaled_g0 = std::max(scaled_g0, scaled_norm);
     problem.reset(x);
     scaled_norm = scaled_at_x0;
+    gradient.swap(gradient_at_x0);
   }
   Index last_support_change = 0;
   auto objective_converged = [&](double f) { return options.optimal_value && f - *options.optimal_value <= options.tol; };
