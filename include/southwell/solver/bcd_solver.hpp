@@ -23,6 +23,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include "southwell/core/errors.hpp"
 #include "southwell/core/options.hpp"
@@ -99,25 +100,32 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
   if (use_gap && (regularizer.has_bounds() || regularizer.has_l1_weights() || !problem.duality_gap(double(regularizer.l1()))))
     throw InvalidArgument("certificate 'gap' is available for least squares and logistic regression with l1/l2 "
                           "and no bounds or unpenalised coordinates; use 'kkt'");
+  // The largest violation (KKT, or |g| without a regularizer) and the largest divided by the
+  // square root of its coordinate's Lipschitz constant. With `rounding`, each coordinate's counts
+  // only beyond kRoundingUlps ulps of the terms its gradient sums (see near_precision below).
+  constexpr double kRoundingUlps = 4;
+  const double unit_roundoff = double(std::numeric_limits<Scalar>::epsilon());
+  auto largest_violations = [&](const Vec<Scalar>& g, const Vec<double>* rounding) {
+    double plain = 0, scaled = 0;  // max is exact, so the parallel reduction is deterministic
+    const Vec<Scalar>& xs = problem.x();
+#pragma omp parallel for reduction(max : plain, scaled) schedule(static) if (n > 100000)
+    for (Index j = 0; j < n; ++j) {
+      double a = regularized ? double(regularizer.violation(j, xs[j], g[j])) : std::abs(double(g[j]));
+      if (rounding) a = std::max(0.0, a - kRoundingUlps * unit_roundoff * (*rounding)[j]);
+      plain = std::max(plain, a);
+      scaled = std::max(scaled, a * double(inv_sqrt_lipschitz[j]));
+    }
+    return std::pair<double, double>(plain, scaled);
+  };
   double scaled_norm = 0;
   auto gradient_norm = [&]() -> double {
     if (use_gap) {  // the duality gap takes the place of the violation (no scaled variant)
       scaled_norm = 0;
       return *problem.duality_gap(double(regularizer.l1()));
     }
-    const Vec<Scalar>* g = &problem.gradient();
-    if (!problem.tracks_gradient()) {
-      problem.compute_full_gradient(gradient);
-      g = &gradient;
-    }
-    double plain = 0, scaled = 0;  // max is exact, so the parallel reduction is deterministic
-    const Vec<Scalar>& xs = problem.x();
-#pragma omp parallel for reduction(max : plain, scaled) schedule(static) if (n > 100000)
-    for (Index j = 0; j < n; ++j) {
-      const double a = regularized ? double(regularizer.violation(j, xs[j], (*g)[j])) : std::abs(double((*g)[j]));
-      plain = std::max(plain, a);
-      scaled = std::max(scaled, a * double(inv_sqrt_lipschitz[j]));
-    }
+    if (!problem.tracks_gradient()) problem.compute_full_gradient(gradient);
+    const auto [plain, scaled] =
+        largest_violations(problem.tracks_gradient() ? problem.gradient() : gradient, nullptr);
     scaled_norm = scaled;
     return plain;
   };
@@ -160,24 +168,14 @@ Summary solve(Problem& problem, const SeparableRegularizer<typename Problem::Sca
   // cancel (a strong l2, say). A check that fails then asks again with each coordinate's
   // violation counted only beyond kRoundingUlps ulps of its terms; if that passes, x is as
   // accurate as the precision allows and the solve stops, saying so, instead of running on.
-  constexpr double kRoundingUlps = 4;
-  const double unit_roundoff = double(std::numeric_limits<Scalar>::epsilon());
   const bool near_precision =  // tol = 0 asks for the whole budget (benchmark sweeps)
       !use_gap && !options.optimal_value && options.tol > 0 && options.tol < 1e4 * unit_roundoff;
   bool at_precision_limit = false;
   Vec<double> term_magnitudes;
   auto converged_beyond_rounding = [&] {
     problem.gradient_term_magnitudes(term_magnitudes);
-    const Vec<Scalar>& g = problem.tracks_gradient() ? problem.gradient() : gradient;
-    const Vec<Scalar>& xs = problem.x();
-    double plain = 0, scaled = 0;
-#pragma omp parallel for reduction(max : plain, scaled) schedule(static) if (n > 100000)
-    for (Index j = 0; j < n; ++j) {
-      const double a = regularized ? double(regularizer.violation(j, xs[j], g[j])) : std::abs(double(g[j]));
-      const double beyond = std::max(0.0, a - kRoundingUlps * unit_roundoff * term_magnitudes[j]);
-      plain = std::max(plain, beyond);
-      scaled = std::max(scaled, beyond * double(inv_sqrt_lipschitz[j]));
-    }
+    const auto [plain, scaled] =
+        largest_violations(problem.tracks_gradient() ? problem.gradient() : gradient, &term_magnitudes);
     return plain <= options.tol * g0 && scaled <= options.tol * scaled_g0;
   };
   auto gradient_converged = [&](double gnorm) {
