@@ -123,6 +123,9 @@ def main():
     parser.add_argument("--points", type=int, default=100, help="λ values on a path (default 100)")
     parser.add_argument("--min-ratio", type=float, default=1e-3,
                         help="a path's smallest λ as a fraction of λ_max (default 1e-3)")
+    parser.add_argument("--steps-per-decade", type=int, default=2,
+                        help="tolerances tried per decade, 1e-1 to 1e-12 (saga: iteration counts per doubling; "
+                             "default 2; 1 halves the sweep's time but reports a solver up to a decade's cost late)")
     parser.add_argument("--shared", default=str(here.parents[3] / "shared"), help="the shared folder (data)")
     parser.add_argument("--output-dir", default="out/compare")
     parser.add_argument("--budget", type=float, default=60.0,
@@ -132,6 +135,8 @@ def main():
         parser.error("--fraction must lie in (0, 1]")
     if args.threads < 1:
         parser.error("--threads must be >= 1")
+    if args.steps_per_decade < 1:
+        parser.error("--steps-per-decade must be >= 1")
     if args.points < 2:
         parser.error("--points must be >= 2")
     if not 0 < args.min_ratio < 1:
@@ -142,6 +147,7 @@ def main():
     import peers
 
     peers.BUDGET[0] = args.budget
+    peers.STEPS_PER_DECADE[0] = args.steps_per_decade
     out_dir = pathlib.Path(args.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:

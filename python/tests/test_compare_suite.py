@@ -79,7 +79,7 @@ def test_raw_glmnet_arguments_would_solve_another_elastic_net(rng):
 @pytest.mark.skipif(shutil.which("Rscript") is None or subprocess.run(
     ["Rscript", "-e", "library(glmnet)"], capture_output=True).returncode != 0,
     reason="needs R's glmnet (scripts/install-deps.sh --peers)")
-def test_glmnet_adapter_reaches_the_suites_elastic_net_optimum(rng, tmp_path):
+def test_glmnet_adapter_reaches_the_suites_elastic_net_optimum(rng, tmp_path, monkeypatch):
     """The adapter's tightest glmnet fit is the suite's optimum (found by scipy)."""
     import problems
 
@@ -88,15 +88,26 @@ def test_glmnet_adapter_reaches_the_suites_elastic_net_optimum(rng, tmp_path):
     data = problems.Data("tiny", X, y)
     lam = 0.05 * problems.lambda_max("enet", data)
     problem = problems.Problem("enet", data, lam, 0.05)
-    saved = peers.TOLERANCES[:]
-    peers.TOLERANCES[:] = [1e-12]
-    try:
-        (_, _, coef), = peers.Glmnet().runs(problem, 1)
-    finally:
-        peers.TOLERANCES[:] = saved
+    monkeypatch.setattr(peers, "tolerances", lambda: [1e-12])
+    (_, _, coef), = peers.Glmnet().runs(problem, 1)
     optimum = enet_minimiser(X.toarray(), y, lam * problems.ENET_RATIO, lam * (1 - problems.ENET_RATIO))
     best = problem.objective(optimum)
     assert problem.objective(coef) - best <= 1e-9 * abs(best)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3])
+def test_sweeps_step_evenly_through_every_decade(steps, monkeypatch):
+    """Tolerances 1e-1 ... 1e-12 and iteration counts 1 ... 512, `steps` settings a decade (a
+    doubling), every whole decade among them, loose to tight."""
+    monkeypatch.setattr(peers, "STEPS_PER_DECADE", [steps])
+    tols = np.array(peers.tolerances())
+    assert len(tols) == 11 * steps + 1
+    np.testing.assert_allclose(tols[::steps], 10.0 ** -np.arange(1, 13), rtol=1e-14)
+    np.testing.assert_allclose(tols[1:] / tols[:-1], 10.0 ** (-1 / steps), rtol=1e-12)
+    counts = peers.iterations()
+    assert counts[0] == 1 and counts[-1] == 512 and all(b > a for a, b in zip(counts, counts[1:]))
+    assert {2 ** k for k in range(10)} <= set(counts)
+    assert len(counts) == {1: 10, 2: 18, 3: 25}[steps]  # at 3 a doubling, 2^(1/3) and 2^(5/3) round onto 1 and 3
 
 
 def test_path_target_is_met_only_when_southwell_reaches_1e4_before_glmnet():
