@@ -60,6 +60,8 @@ def iterations():
     """Iteration counts for solvers swept by count: 1 ... 512, doubling in STEPS_PER_DECADE steps."""
     steps = STEPS_PER_DECADE[0]
     return sorted({round(2.0 ** (k / steps)) for k in range(9 * steps + 1)})
+
+
 #: scikit-learn's newton-cholesky is not run where its p x p Hessian would exceed this.
 NEWTON_CHOLESKY_HESSIAN_BYTES = 2 << 30
 
