@@ -109,6 +109,22 @@ def run_point_table(args, shared, out_dir):
     return text, table, failures
 
 
+def steps_per_decade(text):
+    """--steps-per-decade's value: an integer >= 1 (argparse reports anything else)."""
+    steps = int(text)
+    if steps < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return steps
+
+
+def add_sweep_argument(parser):
+    """--steps-per-decade, shared by compare.py and targets.py."""
+    parser.add_argument("--steps-per-decade", type=steps_per_decade, default=2,
+                        help="tolerances tried per decade, 1e-1 to 1e-12 (saga: iteration counts per doubling; "
+                             "default 2; 1 is quicker -- the targets grid took 39 minutes against 52 -- but can "
+                             "report a solver up to a decade's cost late)")
+
+
 def main():
     here = pathlib.Path(__file__).resolve()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -123,10 +139,7 @@ def main():
     parser.add_argument("--points", type=int, default=100, help="λ values on a path (default 100)")
     parser.add_argument("--min-ratio", type=float, default=1e-3,
                         help="a path's smallest λ as a fraction of λ_max (default 1e-3)")
-    parser.add_argument("--steps-per-decade", type=int, default=2,
-                        help="tolerances tried per decade, 1e-1 to 1e-12 (saga: iteration counts per doubling; "
-                             "default 2; 1 is quicker -- the targets grid took 39 minutes against 52 -- but can "
-                             "report a solver up to a decade's cost late)")
+    add_sweep_argument(parser)
     parser.add_argument("--shared", default=str(here.parents[3] / "shared"), help="the shared folder (data)")
     parser.add_argument("--output-dir", default="out/compare")
     parser.add_argument("--budget", type=float, default=60.0,
@@ -136,8 +149,6 @@ def main():
         parser.error("--fraction must lie in (0, 1]")
     if args.threads < 1:
         parser.error("--threads must be >= 1")
-    if args.steps_per_decade < 1:
-        parser.error("--steps-per-decade must be >= 1")
     if args.points < 2:
         parser.error("--points must be >= 2")
     if not 0 < args.min_ratio < 1:

@@ -171,17 +171,12 @@ def main():
                              "the p x p Hessian, minutes on leukemia's 7,129 features)")
     parser.add_argument("--budget", type=float, default=5.0,
                         help="a solver's sweep stops after its first run longer than this (seconds, default 5)")
-    parser.add_argument("--steps-per-decade", type=int, default=2,
-                        help="tolerances tried per decade, 1e-1 to 1e-12 (saga: iteration counts per doubling; "
-                             "default 2; 1 is quicker -- the targets grid took 39 minutes against 52 -- but can "
-                             "report a solver up to a decade's cost late)")
+    compare.add_sweep_argument(parser)
     parser.add_argument("--shared", default=str(here.parents[3] / "shared"), help="the shared folder (data)")
     parser.add_argument("--output-dir", default="out/targets")
     args = parser.parse_args()
     if any(not 0 < f <= 1 for f in args.fractions):
         parser.error("--fractions must lie in (0, 1]")
-    if args.steps_per_decade < 1:
-        parser.error("--steps-per-decade must be >= 1")
     os.environ["OMP_NUM_THREADS"] = "1"
     import peers
 
