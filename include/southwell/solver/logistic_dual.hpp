@@ -107,7 +107,8 @@ class LogisticDual {
       const double sign = lower ? 1.0 : -1.0;
       const double old = lower ? alpha_[i] : rest_[i];
       double s = std::min(old, 0.5 * C);
-      double h = q * (s - old) + sign * b + std::log(s / (C - s));
+      // Starting where alpha_i is, h is the derivative already taken (one logarithm fewer a row).
+      double h = s == old ? sign * derivative : q * (s - old) + sign * b + std::log(s / (C - s));
       const double target = 1e-2 * slope;
       for (int iteration = 0; iteration < kMaxNewton && std::abs(h) > target; ++iteration) {
         if (s <= floor && h > 0) break;  // the root lies below the floor
