@@ -35,13 +35,8 @@ class LogisticDual {
   /// Rows of `design` must be readable (build_row_index() done); `labels` are +-1, `weights` >= 0
   /// (both of length rows, read in place), l2 > 0.
   LogisticDual(const Design& design, const Scalar* labels, const Scalar* weights, double l2)
-      : A_(design), y_(labels), m_(design.rows()), p_(design.cols()), bound_(m_), row_sq_(m_) {
-    for (Index i = 0; i < m_; ++i) {
-      bound_[i] = double(weights[i]) / l2;
-      double s = 0;
-      A_.for_each_in_row(i, [&](Index, Scalar a) { s += double(a) * double(a); });
-      row_sq_[i] = s;
-    }
+      : A_(design), y_(labels), m_(design.rows()), p_(design.cols()), bound_(m_) {
+    for (Index i = 0; i < m_; ++i) bound_[i] = double(weights[i]) / l2;
   }
 
   /// The dual point that matches x0: alpha_i = C_i sigma(-y_i a_i'x0), the optimality condition,
@@ -52,15 +47,29 @@ class LogisticDual {
     const bool zero = x0.cwiseAbs().maxCoeff() == 0;
     alpha_.resize(m_);
     rest_.resize(m_);
+    row_sq_.resize(m_);
+    x_ = Vec<double>::Zero(p_);
+    // The rows' squared norms are taken in the same pass as x (from 0) or as their margins.
     for (Index i = 0; i < m_; ++i) {
       const double C = bound_[i];
+      double squares = 0;
       if (zero) {
         alpha_[i] = std::min(1e-3 * C, 1e-8);
         rest_[i] = C - alpha_[i];
+        const double coefficient = alpha_[i] * double(y_[i]);
+        A_.for_each_in_row(i, [&](Index f, Scalar a) {
+          squares += double(a) * double(a);
+          x_[f] += coefficient * double(a);
+        });
+        row_sq_[i] = squares;
         continue;
       }
       double z = 0;
-      A_.for_each_in_row(i, [&](Index f, Scalar a) { z += double(a) * double(x0[f]); });
+      A_.for_each_in_row(i, [&](Index f, Scalar a) {
+        squares += double(a) * double(a);
+        z += double(a) * double(x0[f]);
+      });
+      row_sq_[i] = squares;
       const double t = -double(y_[i]) * z;  // alpha_i = C sigma(t), C - alpha_i = C sigma(-t)
       const double e = std::exp(-std::abs(t));
       const double near = C / (1 + e), far = C * e / (1 + e);
@@ -68,9 +77,6 @@ class LogisticDual {
       const double floor = C * 1e-12;
       alpha_[i] = std::max(t >= 0 ? near : far, floor);
       rest_[i] = std::max(t >= 0 ? far : near, floor);
-    }
-    x_ = Vec<double>::Zero(p_);
-    for (Index i = 0; i < m_; ++i) {
       const double coefficient = alpha_[i] * double(y_[i]);
       if (coefficient != 0) A_.for_each_in_row(i, [&](Index f, Scalar a) { x_[f] += coefficient * double(a); });
     }
