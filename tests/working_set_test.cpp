@@ -904,6 +904,27 @@ TEST(WorkingSet, DualCoordinateDescentMeetsKktAndMatchesTheWorkingSets) {
   }
 }
 
+// The first epoch starts every dual variable next to 0, many orders of magnitude below its
+// root; Newton's iterates from there creep up by a factor 1 + |h| each (about 9 a row on
+// rcv1_small). Started from the root without the quadratic term, a row needs one or two.
+TEST(WorkingSet, DualFirstEpochNeedsFewNewtonIterationsPerRow) {
+  WideL2Logistic wide;
+  const double largest = lambda_max(Family::Logistic, wide.A, wide.y, 1);
+  for (const double fraction : {0.1, 0.01, 0.001}) {
+    wide.pen.l2 = fraction * largest;
+    WorkingSetOptions options;
+    options.dual = WorkingSetOptions::Dual::Always;
+    options.max_iterations = 1;
+    VecD x = VecD::Zero(wide.A.cols());
+    WorkingSetSolver<Sparse, LogisticLoss<double>> solver(Sparse(wide.S), LogisticLoss<double>(wide.y),
+                                                          to_solver(wide.pen), wide.pen.weights);
+    const WorkingSetSummary summary = solver.solve(x, options);
+    ASSERT_TRUE(summary.dual);
+    ASSERT_EQ(summary.epochs, 1);
+    EXPECT_LE(summary.newton_steps, 5 * wide.A.rows()) << "l2 = " << fraction << " lambda_max";
+  }
+}
+
 // Solvers hand their arrays to the next solver on the thread (core/recycled.hpp): a solve in
 // recycled memory, full of another problem's numbers, must equal one in fresh memory.
 TEST(WorkingSet, RepeatedSolvesInRecycledMemoryGiveIdenticalResults) {

@@ -118,8 +118,15 @@ class LogisticDual {
       const double target = 1e-2 * slope;
       for (int iteration = 0; iteration < kMaxNewton && std::abs(h) > target; ++iteration) {
         if (s <= floor && h > 0) break;  // the root lies below the floor
-        const double next = s - h / (q + C / (s * (C - s)));
-        s = std::max(next > 0 ? next : 0.1 * s, floor);  // left of 0: the root is nearer 0 than s
+        if (std::abs(h) > 1 && q * s * (C - s) < C) {
+          // Far from the root where the logarithm's slope outweighs q (the first epoch starts
+          // every alpha_i next to 0), a Newton step in s moves it by a factor 1 + |h| at most:
+          // h is nearly linear in log s there, and a step in log s lands next to the root.
+          s = std::min(std::max(s * std::exp(-h / (q * s + C / (C - s))), floor), 0.5 * C);
+        } else {
+          const double next = s - h / (q + C / (s * (C - s)));
+          s = std::max(next > 0 ? next : 0.1 * s, floor);  // left of 0: the root is nearer 0 than s
+        }
         h = q * (s - old) + sign * b + std::log(s / (C - s));
         ++newton;
       }
