@@ -15,7 +15,8 @@
 // smaller of alpha_i and C_i - alpha_i at the root and keeps both, so neither loses its digits
 // next to a bound; on that side h is concave, and Newton's iterates, once left of the root,
 // rise to it monotonically. Far below the root, where the logarithm outweighs q, the steps are
-// taken in log alpha_i instead (there h is nearly linear in it). A step costs O(nnz of row i): one dot product and one update of x.
+// taken in log alpha_i instead (there h is nearly linear in it). A step costs O(nnz of row i):
+// one dot product and one update of x.
 // Rows whose derivative is far below the last epoch's largest one are skipped (they would move
 // x by next to nothing), so late epochs spend their time where the dual is still wrong.
 #include <algorithm>
