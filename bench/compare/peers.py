@@ -21,9 +21,11 @@ Settings used (documented in docs/performance.md):
   y leaves the suite's objective unchanged); one warm-up fit excluded; the Rscript process is stopped after GLMNET_BUDGETS budgets plus a
   minute.
 
-Every solver's run that takes less than SHORT_RUN seconds is repeated, REPEATS runs in all, and
-the median time counts (glmnet's runner does the same inside R): single runs of a few
-milliseconds vary by a third or more on these machines, which decided rows by chance.
+Every solver's run that takes less than SHORT_RUN seconds is repeated, REPEATS runs in all, one
+shorter than MEDIUM_RUN seconds MEDIUM_REPEATS runs in all, and the median time counts (glmnet's
+runner does the same inside R): single runs of a few milliseconds vary by a third or more on
+these machines, and runs of 0.1-0.3 s by a fifth (news20's l2-logistic at λ_max/100: 134-169 ms
+for the same 35 epochs), which decided rows by chance.
 """
 from __future__ import annotations
 
@@ -81,11 +83,21 @@ class Adapter:
 #: A run shorter than this (seconds) is repeated, REPEATS runs in all, and the median counts.
 SHORT_RUN = 0.05
 REPEATS = 5
+#: A run shorter than this (seconds), but not than SHORT_RUN, is run MEDIUM_REPEATS times in all.
+MEDIUM_RUN = 0.5
+MEDIUM_REPEATS = 3
+
+
+def repeats_for(first_seconds):
+    """How many runs of a setting are timed, given the first run's seconds (the median counts)."""
+    if first_seconds < SHORT_RUN:
+        return REPEATS
+    return MEDIUM_REPEATS if first_seconds < MEDIUM_RUN else 1
 
 
 def _timed(fit):
     times = []
-    while not times or (times[0] < SHORT_RUN and len(times) < REPEATS):
+    while not times or len(times) < repeats_for(times[0]):
         start = time.perf_counter()
         coef = fit()
         times.append(time.perf_counter() - start)
@@ -279,7 +291,8 @@ class Glmnet(Adapter):
             np.savetxt(tmp / "y.txt", y)
             settings = {"family": family, "alpha": alpha, "lambda": float(glmnet_lambda),
                         "thresholds": thresholds, "dense": not sp.issparse(X), "budget": BUDGET[0],
-                        "short_run": SHORT_RUN, "repeats": REPEATS}
+                        "short_run": SHORT_RUN, "repeats": REPEATS,
+                        "medium_run": MEDIUM_RUN, "medium_repeats": MEDIUM_REPEATS}
             (tmp / "settings.json").write_text(json.dumps(settings) + "\n")
             env = dict(os.environ, OMP_NUM_THREADS=str(threads))
             limit = GLMNET_BUDGETS * BUDGET[0] + 60

@@ -110,6 +110,27 @@ def test_sweeps_step_evenly_through_every_decade(steps, monkeypatch):
     assert len(counts) == {1: 10, 2: 18, 3: 25}[steps]  # at 3 a doubling, 2^(1/3) and 2^(5/3) round onto 1 and 3
 
 
+
+@pytest.mark.parametrize("durations, runs, median", [
+    ([0.01, 0.03, 0.02, 0.05, 0.04], 5, 0.03),  # a short run: REPEATS runs, their median
+    ([0.2, 0.4, 0.3], 3, 0.3),                   # a medium run: MEDIUM_REPEATS runs
+    ([0.6], 1, 0.6),                             # a long run is timed once
+])
+def test_timed_repeats_short_and_medium_runs_and_takes_the_median(durations, runs, median, monkeypatch):
+    """A fit whose runs take `durations` seconds (a clock that advances by them) is run `runs`
+    times, and the median of those runs counts."""
+    clock = {"now": 0.0, "calls": 0}
+    monkeypatch.setattr(peers.time, "perf_counter", lambda: clock["now"])
+
+    def fit():
+        clock["now"] += durations[clock["calls"]]
+        clock["calls"] += 1
+        return "coef"
+
+    seconds, coef = peers._timed(fit)
+    assert clock["calls"] == runs and coef == "coef"
+    assert seconds == pytest.approx(median)
+
 def test_path_target_is_met_only_when_southwell_reaches_1e4_before_glmnet():
     import targets
 
