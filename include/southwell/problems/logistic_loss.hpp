@@ -34,15 +34,17 @@ class LogisticLoss {
   }
   void diagonal_hessian(Index i, const Scalar* z, Scalar* w) const { hessian(i, z, w); }
   /// value(), derivative() and diagonal_hessian() at once from one exp (the same arithmetic, so
-  /// the same results): the working-set solver refreshes every row after each step.
+  /// the same results): the working-set solver refreshes every row after each step, and its line
+  /// search keeps a trial's rows for the step it takes.
   Scalar row_terms(Index i, const Scalar* z, Scalar* u, Scalar* w) const {
     const Scalar t = -y_[i] * z[0];
-    const Scalar e = slopes(i, t, u, w);
+    const Scalar e = std::exp(-std::abs(t));
+    const Scalar near = 1 / (1 + e), far = e / (1 + e);  // sigmoid(|t|), sigmoid(-|t|)
+    u[0] = -y_[i] * (t >= 0 ? near : far);
+    const Scalar s = t >= 0 ? far : near;  // sigmoid(y z), as hessian() computes it
+    w[0] = s * (1 - s);
     return t > 0 ? t + std::log1p(e) : std::log1p(e);
   }
-  /// row_terms() without the value (the same arithmetic), for rows whose value is known: the
-  /// line search has just computed it at the step it takes.
-  void row_slopes(Index i, const Scalar* z, Scalar* u, Scalar* w) const { slopes(i, -y_[i] * z[0], u, w); }
   /// sigma(1 - sigma) <= 1/4.
   Scalar bound(Index, Index, Index) const { return Scalar(0.25); }
   /// The convex conjugate of row i's loss at v = -y a, a in [0, 1]: a log a + (1 - a) log(1 - a).
@@ -53,15 +55,6 @@ class LogisticLoss {
   }
 
  private:
-  /// u and w at t = -y z from e = exp(-|t|), which it returns.
-  Scalar slopes(Index i, Scalar t, Scalar* u, Scalar* w) const {
-    const Scalar e = std::exp(-std::abs(t));
-    const Scalar near = 1 / (1 + e), far = e / (1 + e);  // sigmoid(|t|), sigmoid(-|t|)
-    u[0] = -y_[i] * (t >= 0 ? near : far);
-    const Scalar s = t >= 0 ? far : near;  // sigmoid(y z), as hessian() computes it
-    w[0] = s * (1 - s);
-    return e;
-  }
   static Scalar sigmoid(Scalar t) {
     if (t >= 0) return 1 / (1 + std::exp(-t));
     const Scalar e = std::exp(t);
