@@ -1,5 +1,5 @@
 // Building blocks: the max structures of greedy selection, partitions, dense block algebra, the
-// designs' column products and the logistic loss's fused row evaluation.
+// designs' column products, the logistic loss's fused row evaluation and the sums of its logs.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include "southwell/design/intercept_design.hpp"
 #include "southwell/design/sparse_design.hpp"
 #include "southwell/linalg/dense_block.hpp"
+#include "southwell/linalg/log1p_sum.hpp"
 #include "southwell/linalg/scratch_matrix.hpp"
 #include "southwell/partition/partition.hpp"
 #include "southwell/selection/chunked_max_index.hpp"
@@ -181,12 +182,54 @@ TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {
     EXPECT_EQ(value, loss.value(i, &z)) << "z = " << z << ", y = " << labels[i];  // the same arithmetic
     EXPECT_EQ(u, u_separate) << "z = " << z;
     EXPECT_EQ(h, h_separate) << "z = " << z;
+    double u_split, h_split, tail;
+    const double lead = loss.row_terms_split(i, &z, &u_split, &h_split, &tail);
+    EXPECT_EQ(lead + std::log1p(tail), value) << "z = " << z;
+    EXPECT_EQ(u_split, u);
+    EXPECT_EQ(h_split, h);
+    EXPECT_GE(lead, 0);
+    EXPECT_TRUE(tail >= 0 && tail <= 1) << "tail " << tail;
     // log(1 + e^t), -y sigma(t), sigma(t)(1 - sigma(t)) with t = -y z, in long double.
     const long double t = -labels[i] * z, sigma = 1 / (1 + std::exp(-t));
     EXPECT_NEAR(value, double(t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t))), 1e-15 * (1 + std::abs(value)));
     EXPECT_NEAR(u, double(-labels[i] * sigma), 1e-15);
     EXPECT_NEAR(h, double(sigma * (1 - sigma)), 1e-15);
   }
+}
+
+// Log1pSum against log1p summed term by term in long double: arguments over its whole range,
+// products that would leave double's range without the periodic logs, and small arguments
+// (the series) whose sum must keep their own relative precision.
+TEST(Log1pSum, MatchesTheSumOfLog1pTermByTerm) {
+  auto check = [](const std::vector<double>& terms, double relative, const char* what) {
+    Log1pSum sum;
+    long double reference = 0, magnitude = 0;
+    for (double t : terms) {
+      sum.add(t);
+      reference += std::log1p((long double)t);
+      magnitude += std::abs(std::log1p((long double)t));
+    }
+    EXPECT_NEAR(sum.total(), double(reference), relative * double(magnitude)) << what;
+  };
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> wide(-0.5, 1.0), exponent(-40.0, -3.0), tiny_exponent(-40.0, -20.0);
+  std::vector<double> mixed, small, doubling(5000, 1.0), halving(5000, -0.5), cancelling;
+  for (int k = 0; k < 20000; ++k) {
+    mixed.push_back(k % 3 == 0 ? std::pow(2.0, exponent(rng)) * (k % 2 ? 1 : -1) : wide(rng));
+    // Summed as a product of the (1 + t), these would be off by 1e-13: 7000 times the tolerance.
+    small.push_back(std::pow(2.0, tiny_exponent(rng)) * (k % 2 ? 1 : -1));
+    const double t = wide(rng);  // one factor and its inverse: log1p(t) + log1p(-t / (1 + t)) = 0
+    cancelling.push_back(t);
+    cancelling.push_back(-t / (1 + t));
+  }
+  check(mixed, 1e-14, "mixed");
+  check(small, 1e-14, "small");
+  check(doubling, 1e-15, "5000 factors of 2");   // 2^5000 overflows a double
+  check(halving, 1e-15, "5000 factors of 1/2");  // 2^-5000 underflows
+  Log1pSum sum;
+  for (double t : cancelling) sum.add(t);
+  EXPECT_NEAR(sum.total(), 0.0, 1e-12);
+  EXPECT_EQ(Log1pSum().total(), 0.0);
 }
 
 // The scale against which the BCD stopping test judges a gradient entry's rounding error.

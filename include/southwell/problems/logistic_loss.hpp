@@ -37,13 +37,21 @@ class LogisticLoss {
   /// the same results): the working-set solver refreshes every row after each step, and its line
   /// search keeps a trial's rows for the step it takes.
   Scalar row_terms(Index i, const Scalar* z, Scalar* u, Scalar* w) const {
+    Scalar tail;
+    const Scalar lead = row_terms_split(i, z, u, w, &tail);
+    return lead + std::log1p(tail);
+  }
+  /// row_terms() with the value left as lead + log1p(*tail), tail in [0, 1]: the working-set
+  /// solver sums the rows' log1p terms with one log per block of rows (linalg/log1p_sum.hpp).
+  Scalar row_terms_split(Index i, const Scalar* z, Scalar* u, Scalar* w, Scalar* tail) const {
     const Scalar t = -y_[i] * z[0];
     const Scalar e = std::exp(-std::abs(t));
     const Scalar near = 1 / (1 + e), far = e / (1 + e);  // sigmoid(|t|), sigmoid(-|t|)
     u[0] = -y_[i] * (t >= 0 ? near : far);
     const Scalar s = t >= 0 ? far : near;  // sigmoid(y z), as hessian() computes it
     w[0] = s * (1 - s);
-    return t > 0 ? t + std::log1p(e) : std::log1p(e);
+    *tail = e;
+    return t > 0 ? t : Scalar(0);
   }
   /// sigma(1 - sigma) <= 1/4.
   Scalar bound(Index, Index, Index) const { return Scalar(0.25); }

@@ -51,6 +51,7 @@
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
 #include "southwell/linalg/dense_block.hpp"
+#include "southwell/linalg/log1p_sum.hpp"
 #include "southwell/linalg/scratch_matrix.hpp"
 #include "southwell/problems/logistic_loss.hpp"
 #include "southwell/problems/softmax_loss.hpp"
@@ -170,6 +171,15 @@ class WorkingSetSolver {
   /// One-output losses with fused row terms: a line search's trial keeps each moved row's
   /// margin, value, derivative and curvature, all from its one exp, for the step it takes.
   static constexpr bool kTrialRows = kFusedRowTerms && !kCoupledOutputs;
+  /// Losses whose row value is lead + log1p(tail) (LogisticLoss::row_terms_split): the rows'
+  /// log1p terms are summed with one log per block of rows (Log1pSum), not one per row.
+  template <class L, class = void>
+  struct HasSplitRowTerms : std::false_type {};
+  template <class L>
+  struct HasSplitRowTerms<L, std::void_t<decltype(std::declval<const L&>().row_terms_split(
+                                 Index(0), (const Scalar*)nullptr, (Scalar*)nullptr, (Scalar*)nullptr, (Scalar*)nullptr))>>
+      : std::true_type {};
+  static constexpr bool kSplitRows = kTrialRows && HasSplitRowTerms<Loss>::value;
 
   /// `design` and `loss` are copied (designs are views). `sample_weight` empty means all 1.
   WorkingSetSolver(Design design, Loss loss, ElasticNetPenalty<Scalar> penalty, Vec<Scalar> sample_weight = {})
@@ -735,6 +745,7 @@ class WorkingSetSolver {
     H_.resize(m_ * K_);
     if constexpr (kCoupledOutputs) P_.resize(m_ * K_);
     row_value_.resize(m_);
+    if constexpr (kSplitRows) row_tail_.resize(m_);
     refresh_rows();
   }
 
@@ -743,12 +754,14 @@ class WorkingSetSolver {
     double partial[kChunks] = {};
 #pragma omp parallel for schedule(static) num_threads(threads_) if (m_ * K_ >= 50000)
     for (Index chunk = 0; chunk < kChunks; ++chunk) {
-      double s = 0;
+      LossSum sum;
       for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i) {
         const Scalar w = weight_[i];
         const Scalar* z = &Z_[i * K_];
         if constexpr (kCoupledOutputs) {
           row_value_[i] = loss_.row_terms(i, z, &U_[i * K_], &H_[i * K_], &P_[i * K_]);
+        } else if constexpr (kSplitRows) {
+          row_value_[i] = loss_.row_terms_split(i, z, &U_[i], &H_[i], &row_tail_[i]);
         } else if constexpr (kFusedRowTerms) {
           row_value_[i] = loss_.row_terms(i, z, &U_[i * K_], &H_[i * K_]);
         } else {
@@ -761,23 +774,38 @@ class WorkingSetSolver {
           if constexpr (kQuadratic) H_[i * K_ + c] = w;
           else H_[i * K_ + c] *= w;
         }
-        if (w != 0) s += double(w) * double(row_value_[i]);
+        add_row_loss(sum, i);
       }
-      partial[chunk] = s;
+      partial[chunk] = sum.total();
     }
     double total = 0;
     for (double s : partial) total += s;
     value_ = total + penalty_;
   }
   static Index chunk_begin(Index chunk, Index n) { return n * chunk / kChunks; }
-  /// The loss part of value_ from row_value_, summed as refresh_rows() sums it.
+  /// A chunk's weighted row losses: row_value_, and with split rows the log1p of row_tail_,
+  /// through one Log1pSum for the rows of weight 1.
+  struct LossSum {
+    double plain = 0;
+    Log1pSum logs;
+    double total() const { return plain + logs.total(); }
+  };
+  void add_row_loss(LossSum& sum, Index i) const {
+    const double w = double(weight_[i]);
+    if (w == 0) return;
+    sum.plain += w * double(row_value_[i]);
+    if constexpr (kSplitRows) {
+      if (w == 1) sum.logs.add(double(row_tail_[i]));
+      else sum.plain += w * std::log1p(double(row_tail_[i]));
+    }
+  }
+  /// The loss part of value_ from the rows' values, summed as refresh_rows() sums it.
   double loss_total() const {
     double total = 0;
     for (Index chunk = 0; chunk < kChunks; ++chunk) {
-      double s = 0;
-      for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i)
-        if (weight_[i] != 0) s += double(weight_[i]) * double(row_value_[i]);
-      total += s;
+      LossSum sum;
+      for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i) add_row_loss(sum, i);
+      total += sum.total();
     }
     return total;
   }
@@ -791,6 +819,7 @@ class WorkingSetSolver {
         if (direction_image_[i] == 0) continue;
         Z_[i] = trial_margin_[i];
         row_value_[i] = trial_value_[i];
+        if constexpr (kSplitRows) row_tail_[i] = trial_tail_[i];
         U_[i] = trial_slope_[i] * weight_[i];
         H_[i] = trial_curvature_[i] * weight_[i];
       }
@@ -2196,12 +2225,14 @@ class WorkingSetSolver {
       trial_value_.resize(m_);
       trial_slope_.resize(m_);
       trial_curvature_.resize(m_);
+      if constexpr (kSplitRows) trial_tail_.resize(m_);
       trial_step_ = step;
     }
     double partial[kChunks] = {};
 #pragma omp parallel for schedule(static) num_threads(threads_) if (m_ * K_ >= 50000)
     for (Index chunk = 0; chunk < kChunks; ++chunk) {
       double s = 0;
+      Log1pSum logs;  // split rows of weight 1: log1p((1 + new tail) / (1 + old tail) - 1)
       Scalar z1;
       std::vector<Scalar> zk(K_ > 1 ? K_ : 0);
       for (Index i = chunk_begin(chunk, m_); i < chunk_begin(chunk + 1, m_); ++i) {
@@ -2210,7 +2241,18 @@ class WorkingSetSolver {
           if (direction_image_[i] == 0) continue;
           z1 = Z_[i] + Scalar(step) * direction_image_[i];
           z = &z1;
-          if constexpr (kTrialRows) {
+          if constexpr (kSplitRows) {
+            const Scalar lead = loss_.row_terms_split(i, z, &trial_slope_[i], &trial_curvature_[i], &trial_tail_[i]);
+            trial_margin_[i] = z1;
+            trial_value_[i] = lead;
+            const double w = double(weight_[i]);
+            if (w == 0) continue;
+            s += w * (double(lead) - double(row_value_[i]));
+            const double tail = double(row_tail_[i]), relative = (double(trial_tail_[i]) - tail) / (1 + tail);
+            if (w == 1) logs.add(relative);
+            else s += w * std::log1p(relative);
+            continue;
+          } else if constexpr (kTrialRows) {
             const Scalar value = loss_.row_terms(i, z, &trial_slope_[i], &trial_curvature_[i]);
             trial_margin_[i] = z1;
             trial_value_[i] = value;
@@ -2229,7 +2271,7 @@ class WorkingSetSolver {
         if (weight_[i] == 0) continue;
         s += double(weight_[i]) * (double(loss_.value(i, z)) - double(row_value_[i]));
       }
-      partial[chunk] = s;
+      partial[chunk] = s + logs.total();
     }
     double total = 0;
     for (double s : partial) total += s;
@@ -2323,9 +2365,10 @@ class WorkingSetSolver {
   RecycledVector<Scalar> summed_curvature_;  ///< the row curvatures curvature_gram_ holds
   bool curvature_gram_current_ = false;      ///< curvature_gram_ is over the gathered columns
   RecycledVector<Scalar> P_;  ///< softmax probabilities per row (K > 1), for the coupled Gram matrix
-  RecycledVector<Scalar> row_value_;  ///< each row's loss at Z (unweighted), for the line search's differences
+  RecycledVector<Scalar> row_value_;  ///< each row's loss at Z (unweighted; split rows: its lead)
+  RecycledVector<Scalar> row_tail_;   ///< split rows: the loss's log1p argument (kSplitRows)
   /// One output: the last trial_change()'s moved rows (margin, value, unweighted derivative and curvature).
-  RecycledVector<Scalar> trial_margin_, trial_value_, trial_slope_, trial_curvature_;
+  RecycledVector<Scalar> trial_margin_, trial_value_, trial_slope_, trial_curvature_, trial_tail_;
   double trial_step_ = std::numeric_limits<double>::quiet_NaN();  ///< its step (NaN: none to adopt)
   /// x_ and the rows (Z_, U_, H_, P_, row_value_) as the last primal solve left them, and whether
   /// g_ was then current on every live feature (with l2 = gradient_l2_): the next solve from the
