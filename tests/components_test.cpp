@@ -15,6 +15,7 @@
 #include "southwell/design/dense_design.hpp"
 #include "southwell/design/intercept_design.hpp"
 #include "southwell/design/sparse_design.hpp"
+#include "southwell/linalg/bit_rows.hpp"
 #include "southwell/linalg/dense_block.hpp"
 #include "southwell/linalg/log1p_sum.hpp"
 #include "southwell/linalg/scratch_matrix.hpp"
@@ -194,6 +195,25 @@ TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {
     EXPECT_NEAR(value, double(t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t))), 1e-15 * (1 + std::abs(value)));
     EXPECT_NEAR(u, double(-labels[i] * sigma), 1e-15);
     EXPECT_NEAR(h, double(sigma * (1 - sigma)), 1e-15);
+  }
+}
+
+// common_bits against counting the shared rows one by one.
+TEST(BitRows, CommonBitsCountsTheRowsTwoColumnsShare) {
+  std::mt19937_64 rng(11);
+  for (std::size_t rows : {1, 63, 64, 65, 1000, 32561}) {
+    const std::size_t words = (rows + 63) / 64;
+    std::vector<std::uint64_t> a(words), b(words);
+    std::int64_t shared = 0, in_a_count = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+      const bool in_a = rng() % 3 == 0, in_b = rng() % 2 == 0;
+      if (in_a) a[i / 64] |= std::uint64_t(1) << (i % 64);
+      if (in_b) b[i / 64] |= std::uint64_t(1) << (i % 64);
+      shared += in_a && in_b;
+      in_a_count += in_a;
+    }
+    EXPECT_EQ(common_bits(a.data(), b.data(), words), shared) << rows << " rows";
+    EXPECT_EQ(common_bits(a.data(), a.data(), words), in_a_count) << rows << " rows";
   }
 }
 

@@ -206,6 +206,55 @@ class TestSolve:
         value = lambda w: 0.5 * ((b - A @ w) ** 2).sum() + 0.2 * np.abs(w).sum()
         assert_not_worse(value(res.x), value(ref.coef_))
 
+    @pytest.mark.parametrize("l2", [0.0, 5.0])
+    def test_binary_columns_meet_kkt_and_beat_sklearn(self, rng, l2):
+        # One-hot groups (a9a's shape) with values 1, 2.5 and -0.7 per column, columns that are
+        # binary but for one stored zero or one other value, generic columns and an intercept:
+        # the Gram products of the binary columns are counted from bits of their rows.
+        m = 3000
+        columns = []
+        for value in [1.0, 2.5, -0.7]:
+            group = rng.integers(0, 6, m)
+            columns += [value * (group == k) for k in range(6)]
+        dense_columns = np.column_stack(columns + [rng.standard_normal(m) * (rng.random(m) < 0.3) for _ in range(4)])
+        almost = np.zeros((m, 2))
+        almost[rng.random(m) < 0.4, 0] = 1.0
+        almost[rng.random(m) < 0.4, 1] = 1.0
+        almost[7, 1] = 3.0
+        A = np.column_stack([dense_columns, almost])
+        X = sp.csc_matrix(A)
+        zero_slot = X.indptr[-3]  # column "almost 0" keeps a stored zero
+        X.data[zero_slot] = 0.0
+        A[X.indices[zero_slot], -2] = 0.0
+        b = A @ rng.standard_normal(A.shape[1]) + rng.standard_normal(m) + 3.0
+        centred = b - b.mean()
+        lam_max = np.abs((A - A.mean(0)).T @ centred).max()
+        for fraction in [0.1, 0.01, 0.001]:
+            l1 = fraction * lam_max
+            res = sw.solve(sw.LeastSquares(X, b, l1=l1, l2=l2, fit_intercept=True), tol=1e-11)
+            assert res.success
+            w, c = res.x[:-1], res.x[-1]
+            r = b - A @ w - c
+            g = -A.T @ r + l2 * w
+            viol = np.where(w != 0, np.abs(g + l1 * np.sign(w)), np.maximum(np.abs(g) - l1, 0))
+            assert max(viol.max(), abs(r.sum())) <= 1e-9 * np.abs(A.T @ centred).max(), fraction
+            alpha, ratio = (l1 + l2) / m, l1 / (l1 + l2)
+            ref = skl.ElasticNet(alpha=alpha, l1_ratio=ratio, tol=1e-12, max_iter=100000).fit(A, b)
+            value = lambda w, c: 0.5 * ((b - A @ w - c) ** 2).sum() + l1 * np.abs(w).sum() + 0.5 * l2 * (w ** 2).sum()
+            assert_not_worse(value(w, c), value(ref.coef_, ref.intercept_))
+        # The KKT test cannot see a wrong product: the outer passes' exact gradients correct the
+        # model's steps. The iterates can: the same matrix with a stored zero in every column has
+        # no binary column, and its first outer iterations must land where the bits' do.
+        coo = X.tocoo()
+        empty = [np.setdiff1d(np.arange(m), X.indices[X.indptr[j]:X.indptr[j + 1]])[0] for j in range(A.shape[1])]
+        X_plain = sp.csc_matrix((np.r_[coo.data, np.zeros(A.shape[1])],
+                                 (np.r_[coo.row, empty], np.r_[coo.col, np.arange(A.shape[1])])), shape=A.shape)
+        assert X_plain.nnz == X.nnz + A.shape[1] and (X_plain.toarray() == A).all()
+        for iterations in [1, 2, 3]:
+            runs = [sw.solve(sw.LeastSquares(Z, b, l1=0.01 * lam_max, l2=l2, fit_intercept=True), tol=1e-11,
+                             max_iter=iterations).x for Z in (X, X_plain)]
+            np.testing.assert_allclose(runs[0], runs[1], rtol=1e-9, atol=1e-12)
+
 
 class TestSampleWeights:
     def test_lasso_and_elastic_net_match_sklearn_weighted_fits(self, rng):

@@ -50,6 +50,7 @@
 #include "southwell/core/recycled.hpp"
 #include "southwell/core/summary.hpp"
 #include "southwell/core/types.hpp"
+#include "southwell/linalg/bit_rows.hpp"
 #include "southwell/linalg/dense_block.hpp"
 #include "southwell/linalg/log1p_sum.hpp"
 #include "southwell/linalg/scratch_matrix.hpp"
@@ -1463,7 +1464,8 @@ class WorkingSetSolver {
   /// solver's lifetime (outer iterations, path points). A working set that changes by k features
   /// costs k scatters and k dots with every cached column (k nnz(A_C)); when that exceeds
   /// kColumnProducts nnz(A_W), or the cache would outgrow kGramFeatures, the cache restarts from
-  /// the working set by the row products of build_gram().
+  /// the working set by the row products of build_gram(). Two binary columns multiply by their
+  /// rows' bits (binary_rows()).
   void gram_from_cache() {
     static_assert(kQuadratic, "the cache needs a constant Hessian");
     std::vector<Index> fresh;
@@ -1479,6 +1481,8 @@ class WorkingSetSolver {
         gather_working_set_columns();
         build_gram();
         cache_features_ = ws_;
+        cache_bits_.assign(ws_.size(), {});
+        cache_bit_value_.assign(ws_.size(), kUnchecked);
         cache_products_.resize(gram_.size());
         cache_products_.view() = gram_.view();
         index_cache();
@@ -1488,13 +1492,25 @@ class WorkingSetSolver {
       cache_products_.resize(cached + k, true);
       auto C = cache_products_.view();
       cache_features_.insert(cache_features_.end(), fresh.begin(), fresh.end());
+      cache_bits_.resize(cache_features_.size());
+      cache_bit_value_.resize(cache_features_.size(), kUnchecked);
       if (scatter_.size() != m_) scatter_.setZero(m_);
       for (Index s = cached; s < cached + k; ++s) {
         const Index f = cache_features_[std::size_t(s)];
-        A_.for_each_in_col(f, [&](Index i, Scalar a) { scatter_[i] = H_[i] * a; });
-        for (Index u = 0; u <= s; ++u)
+        const bool binary = binary_rows(s);
+        bool scattered = false;
+        for (Index u = 0; u <= s; ++u) {
+          if (binary && binary_rows(u)) {
+            const auto& a = cache_bits_[std::size_t(s)];
+            const double shared = double(common_bits(a.data(), cache_bits_[std::size_t(u)].data(), a.size()));
+            C(u, s) = C(s, u) = Scalar(cache_bit_value_[std::size_t(s)] * cache_bit_value_[std::size_t(u)] * shared);
+            continue;
+          }
+          if (!scattered) A_.for_each_in_col(f, [&](Index i, Scalar a) { scatter_[i] = H_[i] * a; });
+          scattered = true;
           C(u, s) = C(s, u) = A_.col_dot(cache_features_[std::size_t(u)], scatter_.data());
-        A_.for_each_in_col(f, [&](Index i, Scalar) { scatter_[i] = 0; });
+        }
+        if (scattered) A_.for_each_in_col(f, [&](Index i, Scalar) { scatter_[i] = 0; });
       }
       index_cache();
     }
@@ -1505,6 +1521,33 @@ class WorkingSetSolver {
     gram_.view() = cache_products_.view()(slot, slot);
     add_l2_diagonal();
   }
+  /// Whether the cached feature in `slot` has its rows as bits (made on the first call): with unit
+  /// weights, a sparse column whose entries all share one value and that fills at least 1/64 of
+  /// the rows (so the bits take no more memory than the column). a9a's lasso and elastic net at
+  /// lambda_max/10, whose working sets hold 10-18 columns filling 10-90 % of the rows, spent a
+  /// quarter of the solve on gathered column products.
+  bool binary_rows(Index slot) {
+    double& value = cache_bit_value_[std::size_t(slot)];
+    if (value == kUnchecked) {
+      value = 0;
+      const Index f = cache_features_[std::size_t(slot)], count = A_.col_nnz(f);
+      if (!Design::kIsSparse || !weights_are_one() || count == 0 || count * 64 < m_) return false;
+      Scalar common = 0;
+      bool first = true, shared = true;
+      A_.for_each_in_col(f, [&](Index, Scalar a) {
+        if (first) common = a;
+        first = false;
+        shared = shared && a == common;
+      });
+      if (!shared || common == 0) return false;
+      auto& bits = cache_bits_[std::size_t(slot)];
+      bits.assign(std::size_t((m_ + 63) / 64), 0);
+      A_.for_each_in_col(f, [&](Index i, Scalar) { bits[std::size_t(i / 64)] |= std::uint64_t(1) << (i % 64); });
+      value = double(common);
+    }
+    return value != 0;
+  }
+  static constexpr double kUnchecked = -std::numeric_limits<double>::infinity();
   /// The cache's row and column of feature f, or -1.
   Index cache_slot(Index f) const {
     const auto at = std::lower_bound(cache_index_.begin(), cache_index_.end(), std::make_pair(f, Index(0)));
@@ -2348,6 +2391,8 @@ class WorkingSetSolver {
   std::vector<Index> cache_features_;  ///< least squares: the features of cache_products_ (gram_from_cache)
   ScratchMatrix<Scalar> cache_products_;  ///< a_f' H a_g over cache_features_, without the l2 term
   std::vector<std::pair<Index, Index>> cache_index_;  ///< (feature, slot), sorted by feature
+  std::vector<std::vector<std::uint64_t>> cache_bits_;  ///< per cache slot: its rows as bits (binary_rows())
+  std::vector<double> cache_bit_value_;                 ///< and its entries' value (0: no bits, kUnchecked)
   RecycledVector<Scalar> scatter_;  ///< one column, weighted, spread over the rows (zero between uses)
   std::vector<Index> model_solver_ws_;  ///< the working set model_solver_ was chosen for
   ModelSolver model_solver_ = ModelSolver::Columns;
