@@ -1328,18 +1328,25 @@ class WorkingSetSolver {
     curvature_gram_current_ = false;
     const Index w = Index(ws_.size());
     if constexpr (Design::kIsSparse) {
-      ws_row_start_.assign(std::size_t(m_) + 1, 0);
-      for (Index t = 0; t < w; ++t) A_.for_each_in_col(ws_[t], [&](Index i, Scalar) { ++ws_row_start_[std::size_t(i) + 1]; });
-      for (Index i = 0; i < m_; ++i) ws_row_start_[std::size_t(i) + 1] += ws_row_start_[std::size_t(i)];
-      ws_row_column_.resize(std::size_t(ws_row_start_.back()));
-      ws_row_value_.resize(std::size_t(ws_row_start_.back()));
-      std::vector<Index> fill(ws_row_start_.begin(), ws_row_start_.end() - 1);
+      // Counting sort by rows, with one spare entry: ws_row_start_[i + 1] becomes row i's start
+      // and then its fill cursor, which ends at row i + 1's start; so after the fill entry i is
+      // row i's start, and the spare (the total again) goes. Raw pointers: through the members,
+      // every store reloaded all three arrays' addresses.
+      ws_row_start_.assign(std::size_t(m_) + 2, 0);
+      Index* start = ws_row_start_.data();
+      for (Index t = 0; t < w; ++t) A_.for_each_in_col(ws_[t], [start](Index i, Scalar) { ++start[i + 2]; });
+      for (Index i = 0; i < m_; ++i) start[i + 2] += start[i + 1];
+      ws_row_column_.resize(std::size_t(start[m_ + 1]));
+      ws_row_value_.resize(std::size_t(start[m_ + 1]));
+      std::uint16_t* column = ws_row_column_.data();
+      Scalar* value = ws_row_value_.data();
       for (Index t = 0; t < w; ++t)
-        A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) {
-          const Index slot = fill[std::size_t(i)]++;
-          ws_row_column_[std::size_t(slot)] = std::uint16_t(t);
-          ws_row_value_[std::size_t(slot)] = a;
+        A_.for_each_in_col(ws_[t], [start, column, value, t](Index i, Scalar a) {
+          const Index slot = start[i + 1]++;
+          column[slot] = std::uint16_t(t);
+          value[slot] = a;
         });
+      ws_row_start_.pop_back();  // now ws_row_start_[i] = start of row i, for i = 0..m
     } else {
       ws_block_.setZero(m_, w);
       for (Index t = 0; t < w; ++t) A_.for_each_in_col(ws_[t], [&](Index i, Scalar a) { ws_block_(i, t) = a; });
@@ -2185,7 +2192,8 @@ class WorkingSetSolver {
   bool line_search(bool image_known = false) {
     trial_step_ = std::numeric_limits<double>::quiet_NaN();
     // Ad, and the predicted decrease g'd + penalty(x + d) - penalty(x).
-    if (!image_known) direction_image_.setZero(m_ * K_);
+    const bool by_rows = !image_known && image_by_rows();
+    if (!image_known && !by_rows) direction_image_.setZero(m_ * K_);
     double predicted = 0;
     for (Index t = 0; t < Index(ws_.size()); ++t) {
       const Index f = ws_[t];
@@ -2194,7 +2202,7 @@ class WorkingSetSolver {
         if (delta == 0) continue;
         const double v = double(x_[f * K_ + c]);
         predicted += double(g_[f * K_ + c]) * double(delta) + l1_of(f) * (std::abs(v + double(delta)) - std::abs(v));
-        if (!image_known)
+        if (!image_known && !by_rows)
           A_.for_each_in_col(f, [&](Index i, Scalar a) { direction_image_[i * K_ + c] += a * delta; });
       }
     }
@@ -2217,6 +2225,26 @@ class WorkingSetSolver {
     return false;
   }
   static constexpr double kArmijo = 0.01;
+  /// A d from the working set's row-wise copy, when it is current (one output, sparse): each row
+  /// reads its own entries and d, which stays in cache, where the columns would add into the
+  /// scattered rows of A d (a9a's l2-logistic: those additions were 6 % of the solve).
+  bool image_by_rows() {
+    if constexpr (Design::kIsSparse) {
+      if (K_ != 1 || gathered_ != ws_ || Index(ws_row_start_.size()) != m_ + 1) return false;
+      direction_image_.resize(m_);
+      const Scalar *d = d_.data(), *value = ws_row_value_.data();
+      const std::uint16_t* column = ws_row_column_.data();
+      const Index* start = ws_row_start_.data();
+      Scalar* image = direction_image_.data();
+      for (Index i = 0; i < m_; ++i) {
+        Scalar sum = 0;
+        for (Index p = start[i]; p < start[i + 1]; ++p) sum += value[p] * d[column[p]];
+        image[i] = sum;
+      }
+      return true;
+    }
+    return false;
+  }
   /// An extrapolation is tried when its predicted decrease is at least this fraction of the full
   /// step's: late Newton steps, whose unit length is nearly exact, are left alone.
   static constexpr double kExtrapolationGain = 0.01;
