@@ -164,6 +164,45 @@ TEST(Designs, ColumnDotProductsMatchBruteForce) {
   EXPECT_NEAR(with_intercept.col_dot(n, interleaved.data() + 1, 3), v.sum(), 1e-12);
 }
 
+TEST(Designs, ShortColumnsMatchBruteForceUpToTheArraysEnd) {
+  // Columns of 0 .. 6 entries in a repeating pattern, the last ones short too: the dot products
+  // read columns of at most four entries in four masked slots (past the end: the next columns'
+  // entries), except within four entries of the arrays' end. v[0] is huge, so a masked slot that
+  // let its row through would show.
+  std::mt19937 rng(11);
+  std::normal_distribution<double> normal;
+  const Index m = 12, n = 41;
+  const int lengths[] = {2, 0, 4, 1, 5, 3, 6, 1, 0, 2};
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(m, n);
+  for (Index j = 0; j < n; ++j) {
+    std::vector<Index> rows(static_cast<std::size_t>(m));
+    for (Index i = 0; i < m; ++i) rows[std::size_t(i)] = i;
+    std::shuffle(rows.begin(), rows.end(), rng);
+    for (int k = 0; k < lengths[j % 10]; ++k) A(rows[std::size_t(k)], j) = normal(rng);
+  }
+  Eigen::VectorXd v(m);
+  for (Index i = 0; i < m; ++i) v[i] = normal(rng);
+  v[0] = 1e200;
+  Eigen::SparseMatrix<double> S = A.sparseView();
+  S.makeCompressed();
+  const SparseDesign<double> sparse(S);
+  Eigen::VectorXd interleaved = Eigen::VectorXd::Constant(2 * m, -1e200);
+  for (Index i = 0; i < m; ++i) interleaved[2 * i] = v[i];
+  for (Index j = 0; j < n; ++j) {
+    long double dot = 0, squares = 0;
+    for (Index i = 0; i < m; ++i) {
+      dot += (long double)A(i, j) * v[i];
+      squares += (long double)A(i, j) * A(i, j);
+    }
+    const double scale = std::abs(A(0, j)) * 1e200 + 1;  // a nonzero in row 0 makes the dot huge
+    EXPECT_NEAR(sparse.col_dot(j, v.data()), double(dot), 1e-14 * scale) << "column " << j;
+    EXPECT_NEAR(sparse.col_dot(j, interleaved.data(), 2), double(dot), 1e-14 * scale) << "column " << j;
+    const auto [both_dot, both_squares] = sparse.col_dot_and_squared_norm(j, v.data());
+    EXPECT_NEAR(both_dot, double(dot), 1e-14 * scale) << "column " << j;
+    EXPECT_NEAR(both_squares, double(squares), 1e-14 * (double(squares) + 1)) << "column " << j;
+  }
+}
+
 TEST(LogisticLoss, FusedRowTermsEqualTheSeparateEvaluationsAndTheClosedForms) {
   std::vector<double> margins;
   for (double z : {0.0, 1e-300, 1e-8, 0.3, 2.0, 19.0, 40.0, 700.0, 745.0, 800.0}) {
