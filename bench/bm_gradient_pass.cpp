@@ -5,7 +5,8 @@
 //           lengths that vary from column to column: the generated problem of bench/compare)
 //   Text  : 16,000 x 62,000, 80 random columns per row (about 20 per column, news20's shape)
 //   Short : 1,000 x 47,000, 78 random columns per row (1.7 per column, rcv1_small's shape)
-// The ratios on Wide and Short are the numbers to watch; on Text the two should be about equal.
+//   Long  : 32,561 x 123, 14 random columns per row (about 3,700 per column, a9a's shape)
+// The ratios on Wide and Short are the numbers to watch; Text and Long must not lose.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -23,6 +24,7 @@ struct Shape {
 constexpr Shape kWide{100'000, 1'000'000, 20};
 constexpr Shape kText{16'000, 62'000, 80};
 constexpr Shape kShort{1'000, 47'000, 78};
+constexpr Shape kLong{32'561, 123, 14};
 
 struct PassData {
   Eigen::SparseMatrix<double> A;
@@ -88,6 +90,8 @@ BENCHMARK_TEMPLATE(BM_GradientPass, kText)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_GradientPassPlainLoop, kText)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_GradientPass, kShort)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_GradientPassPlainLoop, kShort)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_GradientPass, kLong)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_GradientPassPlainLoop, kLong)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
